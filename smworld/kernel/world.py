@@ -1,0 +1,104 @@
+"""Reading a world's JSON object safely, and naming places in it.
+
+The kernel keeps a world as its JSON object (see :mod:`smworld.kernel.model` for why). These helpers
+read it without trusting its shape — a world under edit may be malformed, and the gate must still be
+able to describe it — and build the path strings diagnostics use.
+
+Path style (one style, used by every diagnostic): ``entrance``, ``entrance.state``, ``states.<id>``,
+``states.<id>.camera.static``, ``events.<name>``, ``events.<name>.requires``,
+``missions.<id>.objectives[<i>]``, ``sequences.<id>.beats[<i>]``, ``cutscenes.<id>``, ``outro.state``,
+``scene.states``. An event whose name is missing or not a string is named ``scene.events[<i>]``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+__all__ = [
+    "WorldDoc",
+    "event_name",
+    "event_path",
+    "events",
+    "find_event",
+    "iter_named_events",
+    "json_type",
+    "state_path",
+    "states",
+]
+
+WorldDoc = dict[str, Any]
+"""A world as its JSON object: the value every kernel function takes and returns."""
+
+
+def states(world: Mapping[str, Any]) -> dict[str, Any]:
+    """The ``scene.states`` mapping, or an empty one when the scene is malformed."""
+    scene = world.get("scene")
+    if isinstance(scene, dict):
+        found = scene.get("states")
+        if isinstance(found, dict):
+            return found
+    return {}
+
+
+def events(world: Mapping[str, Any]) -> list[Any]:
+    """The ``scene.events`` list, or an empty one when the scene is malformed."""
+    scene = world.get("scene")
+    if isinstance(scene, dict):
+        found = scene.get("events")
+        if isinstance(found, list):
+            return found
+    return []
+
+
+def event_name(event: Any) -> str | None:
+    """An event's name when it has a usable one."""
+    if isinstance(event, dict):
+        name = event.get("name")
+        if isinstance(name, str) and name:
+            return name
+    return None
+
+
+def iter_named_events(world: Mapping[str, Any]) -> Iterator[tuple[int, str, dict[str, Any]]]:
+    """``(index, name, event)`` for every well-formed event object that has a name."""
+    for index, event in enumerate(events(world)):
+        name = event_name(event)
+        if name is not None:
+            yield index, name, event
+
+
+def find_event(world: Mapping[str, Any], name: str) -> tuple[int, dict[str, Any]] | None:
+    """The first event called ``name`` with its index, or None. Linear: events are a list."""
+    for index, event in enumerate(events(world)):
+        if isinstance(event, dict) and event.get("name") == name:
+            return index, event
+    return None
+
+
+def state_path(state_id: str, *rest: str) -> str:
+    """``states.<id>[.rest…]``."""
+    return ".".join(("states", state_id, *rest))
+
+
+def event_path(event: Any, index: int, *rest: str) -> str:
+    """``events.<name>[.rest…]``, or ``scene.events[<i>]…`` for an event without a usable name."""
+    name = event_name(event)
+    head = f"events.{name}" if name is not None else f"scene.events[{index}]"
+    return ".".join((head, *rest))
+
+
+_JSON_TYPES = {
+    str: "string",
+    bool: "boolean",
+    int: "integer",
+    float: "number",
+    list: "array",
+    dict: "object",
+    type(None): "null",
+}
+
+
+def json_type(value: Any) -> str:
+    """The JSON name of a value's type, for messages (``expected array, got string``)."""
+    return _JSON_TYPES.get(type(value), type(value).__name__)
