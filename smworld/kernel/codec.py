@@ -36,7 +36,7 @@ __all__ = [
 ]
 
 SCHEMA_VERSION = "1.0"
-SCHEMA_ID = "https://smworld.dev/schema/smworld-1.0.json"
+SCHEMA_ID = "urn:smworld:schema:smworld-1.0"
 
 _decoder = msgspec.json.Decoder()
 _encoder = msgspec.json.Encoder()

@@ -218,7 +218,7 @@ class Event(Obj):
     to: str | UnsetType = UNSET
     base: Prose | UnsetType = UNSET
     detail: Prose | UnsetType = UNSET
-    hotkey: str | None | UnsetType = UNSET
+    hotkey: str | UnsetType | None = UNSET
     hidden: bool | UnsetType = UNSET
     oneShot: bool | UnsetType = UNSET
     requires: list[Identifier] | UnsetType = UNSET
@@ -357,7 +357,7 @@ class World(Obj):
     id: str | UnsetType = UNSET
     name: str | UnsetType = UNSET
     description: str | UnsetType = UNSET
-    cover: str | None | UnsetType = UNSET
+    cover: str | UnsetType | None = UNSET
     entrance: Entrance | UnsetType = UNSET
     narrate: bool | UnsetType = UNSET
     introVideo: str | UnsetType = UNSET

@@ -14,7 +14,7 @@ from typing import Any
 from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
 
-__all__ = ["Rendered", "TemplateError", "parse_template", "render", "render_text"]
+__all__ = ["PROMPT_PARTS", "Rendered", "TemplateError", "assembled_prompt", "parse_template", "render", "render_text"]
 
 
 class TemplateError(ValueError):
@@ -138,3 +138,25 @@ def render_text(value: Any) -> str:
     except TemplateError:
         return str(value.get("template", "")) if isinstance(value, dict) else ""
     return rendered.text if rendered is not None else ""
+
+
+PROMPT_PARTS = (("base",), ("camera", "static"), ("camera", "dynamic"), ("movement", "static"), ("movement", "dynamic"))
+
+
+def assembled_prompt(state: Any) -> str:
+    """The prompt a world model reads for a state: base, camera, movement, then each ambient line.
+
+    Joined by single spaces with empty parts dropped — the text the ``budget`` lint measures.
+    """
+    if not isinstance(state, dict):
+        return ""
+    parts: list[str] = []
+    for path in PROMPT_PARTS:
+        value: Any = state
+        for key in path:
+            value = value.get(key) if isinstance(value, dict) else None
+        parts.append(render_text(value))
+    ambient = state.get("ambient")
+    if isinstance(ambient, list):
+        parts.extend(render_text(line) for line in ambient)
+    return " ".join(part for part in parts if part)
