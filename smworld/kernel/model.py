@@ -49,13 +49,15 @@ __all__ = [
 ]
 
 
-class Obj(msgspec.Struct, kw_only=True, omit_defaults=True, forbid_unknown_fields=False):
+class Obj(msgspec.Struct, kw_only=True, omit_defaults=True, forbid_unknown_fields=False, gc=False):
     """Base for every SMWorld object.
 
     - ``kw_only``: fields are named on the wire; construction by position would be fragile.
     - ``omit_defaults``: an absent optional field stays absent when encoded (UNSET defaults).
     - ``forbid_unknown_fields=False``: unknown keys are allowed by the contract (forward
       compatibility); the kernel keeps them because it edits the JSON object, not the Struct.
+    - ``gc=False``: a 10,000-state world converts into ~100,000 Structs; untracked by the cyclic
+      garbage collector they convert about three times faster. They never form reference cycles.
     """
 
 

@@ -1,0 +1,318 @@
+"""The store interface: everything the shell keeps, behind one small abstract class.
+
+Adapters (SQLite here; PostgreSQL later) implement :class:`Store` and translate their driver's
+errors into :mod:`smworld.shell.errors` inside the adapter, so routes never see a driver exception.
+Every cross-request invariant — a world's rev compare-and-set, a quota reservation, an idempotency
+claim, a job claim — is one call here and one transaction in the adapter, so several shell
+replicas sharing one database keep them.
+
+Records are frozen dataclasses; times are epoch seconds (floats) and are formatted at the edge.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+__all__ = [
+    "AppRecord",
+    "IdemClaim",
+    "JobRecord",
+    "KeyRecord",
+    "Reservation",
+    "RevConflict",
+    "Store",
+    "VersionRecord",
+    "WorldMeta",
+    "WorldRecord",
+]
+
+Mode = Literal["test", "live"]
+
+
+@dataclass(frozen=True)
+class AppRecord:
+    """A tenant, owned by one user (the JWT ``sub``)."""
+
+    id: str
+    owner: str
+    name: str
+    caps: Mapping[str, int]
+    created_at: float
+
+
+@dataclass(frozen=True)
+class KeyRecord:
+    """An API key as stored: never the plaintext, only its hash and a display prefix."""
+
+    id: str
+    app_id: str
+    hash: str
+    prefix: str
+    kind: Literal["secret", "publishable"]
+    mode: Mode
+    scopes: tuple[str, ...]
+    name: str | None
+    created_at: float
+    last_used_at: float | None = None
+    revoked_at: float | None = None
+
+
+@dataclass(frozen=True)
+class WorldMeta:
+    """The metadata of a world (what lists and metadata PATCH deal in)."""
+
+    id: str
+    app_id: str
+    mode: Mode
+    name: str
+    description: str
+    cover: str | None
+    visibility: Literal["private", "unlisted", "public"]
+    slug: str
+    rev: int
+    head: str | None
+    created_at: float
+    updated_at: float
+    seq: int = 0
+
+
+@dataclass(frozen=True)
+class WorldRecord:
+    """A world's metadata plus its document (compact JSON bytes)."""
+
+    meta: WorldMeta
+    doc: bytes
+
+
+@dataclass(frozen=True)
+class VersionRecord:
+    """One node of a world's version tree. ``manifest`` names the content-addressed objects."""
+
+    id: str
+    world_id: str
+    parent_id: str | None
+    title: str | None
+    source: str
+    created_at: float
+    manifest: bytes = b""
+    seq: int = 0
+
+
+@dataclass(frozen=True)
+class Reservation:
+    """Units reserved against a day's cap; refunding needs exactly this record."""
+
+    app_id: str
+    mode: Mode
+    day: str
+    kind: str
+    units: int
+
+
+@dataclass(frozen=True)
+class IdemClaim:
+    """The outcome of claiming an idempotency key.
+
+    ``state``: ``new`` (the caller owns the key and must finish or release it), ``replay`` (``status``
+    and ``body`` are the stored response), ``mismatch`` (same key, different request), ``in_flight``.
+    """
+
+    state: Literal["new", "replay", "mismatch", "in_flight"]
+    status: int = 0
+    body: bytes = b""
+
+
+@dataclass(frozen=True)
+class JobRecord:
+    """A durable generation job."""
+
+    id: str
+    app_id: str
+    mode: Mode
+    status: Literal["queued", "running", "succeeded", "failed", "dead"]
+    phase: str | None
+    progress: float
+    params: Mapping[str, Any]
+    reservation: Reservation | None
+    world_id: str | None
+    error: str | None
+    attempts: int
+    created_at: float
+    updated_at: float
+
+
+class RevConflict(Exception):
+    """A compare-and-set on a world's rev lost: ``current`` is the rev now stored."""
+
+    def __init__(self, current: int) -> None:
+        super().__init__(f"rev is now {current}")
+        self.current = current
+
+
+class Store(abc.ABC):
+    """What the shell needs from persistence. Methods are coroutines; each is one transaction."""
+
+    # lifecycle -----------------------------------------------------------------------------
+    @abc.abstractmethod
+    async def open(self) -> None:
+        """Connect and migrate to the latest schema."""
+
+    @abc.abstractmethod
+    async def close(self) -> None:
+        """Finish the current transaction and close cleanly (checkpointing any log)."""
+
+    @abc.abstractmethod
+    async def ping(self) -> None:
+        """Raise :class:`~smworld.shell.errors.StoreUnavailable` unless the store answers."""
+
+    @abc.abstractmethod
+    async def setting(self, key: str, default: str) -> str:
+        """The stored value of ``key``; stores ``default`` first if there is none (atomically)."""
+
+    # apps and keys ---------------------------------------------------------------------------
+    @abc.abstractmethod
+    async def create_app(self, app: AppRecord) -> None: ...
+
+    @abc.abstractmethod
+    async def list_apps(self, owner: str) -> list[AppRecord]: ...
+
+    @abc.abstractmethod
+    async def get_app(self, app_id: str) -> AppRecord | None: ...
+
+    @abc.abstractmethod
+    async def update_app(self, app_id: str, *, name: str | None, caps: Mapping[str, int] | None) -> AppRecord:
+        """Change name and/or merge caps; raises ``NotFound`` when the app is gone."""
+
+    @abc.abstractmethod
+    async def create_key(self, key: KeyRecord) -> None: ...
+
+    @abc.abstractmethod
+    async def list_keys(self, app_id: str) -> list[KeyRecord]: ...
+
+    @abc.abstractmethod
+    async def revoke_key(self, app_id: str, key_id: str, now: float) -> bool:
+        """Revoke; False when no such key in that app. Revoking twice keeps the first time."""
+
+    @abc.abstractmethod
+    async def key_by_hash(self, key_hash: str) -> KeyRecord | None: ...
+
+    @abc.abstractmethod
+    async def touch_key(self, key_id: str, now: float) -> None:
+        """Record ``last_used_at``."""
+
+    # worlds ----------------------------------------------------------------------------------
+    @abc.abstractmethod
+    async def create_world(
+        self, meta: WorldMeta, doc: bytes, version: VersionRecord | None, objects: Mapping[str, bytes]
+    ) -> WorldMeta:
+        """Insert a world (and optionally its first version + objects). Returns it with ``seq``."""
+
+    @abc.abstractmethod
+    async def get_world(self, world_id: str) -> WorldRecord | None: ...
+
+    @abc.abstractmethod
+    async def get_world_meta(self, world_id: str) -> WorldMeta | None: ...
+
+    @abc.abstractmethod
+    async def list_worlds(
+        self, app_id: str, mode: str, visibility: str | None, limit: int, before_seq: int | None
+    ) -> list[WorldMeta]:
+        """Newest first (by creation), strictly older than ``before_seq`` when given."""
+
+    @abc.abstractmethod
+    async def update_world_meta(self, world_id: str, changes: Mapping[str, Any], doc: bytes, now: float) -> WorldMeta:
+        """Change metadata columns and the document that mirrors them, without touching ``rev``."""
+
+    @abc.abstractmethod
+    async def write_world(self, world_id: str, expected_rev: int, doc: bytes, now: float) -> WorldMeta:
+        """Compare-and-set: store ``doc`` as rev ``expected_rev + 1``; raise :class:`RevConflict` if stale."""
+
+    @abc.abstractmethod
+    async def delete_world(self, world_id: str) -> bool:
+        """Delete the world and everything of it (versions, objects, jobs). False if absent."""
+
+    # versions --------------------------------------------------------------------------------
+    @abc.abstractmethod
+    async def add_version(
+        self, version: VersionRecord, objects: Mapping[str, bytes], *, move_head_from: str | None | bool
+    ) -> None:
+        """Insert a version and the objects it needs (objects already stored are kept).
+
+        ``move_head_from``: False leaves HEAD alone; otherwise HEAD moves to this version iff it
+        still equals that value (None = no HEAD yet) — checked in the same transaction.
+        """
+
+    @abc.abstractmethod
+    async def list_versions(self, world_id: str) -> list[VersionRecord]:
+        """Oldest first, without manifests."""
+
+    @abc.abstractmethod
+    async def get_version(self, world_id: str, version_id: str) -> VersionRecord | None: ...
+
+    @abc.abstractmethod
+    async def get_objects(self, world_id: str, hashes: Sequence[str]) -> dict[str, bytes]: ...
+
+    @abc.abstractmethod
+    async def rename_version(self, world_id: str, version_id: str, title: str | None) -> bool: ...
+
+    @abc.abstractmethod
+    async def delete_version(self, world_id: str, version_id: str) -> Literal["deleted", "missing", "head"]:
+        """Delete a non-HEAD version, re-parenting its children onto its parent."""
+
+    @abc.abstractmethod
+    async def checkout(self, world_id: str, version_id: str, expected_rev: int, doc: bytes, now: float) -> WorldMeta:
+        """Set the document to ``doc`` and HEAD to ``version_id`` atomically (rev CAS as in ``write_world``)."""
+
+    # metering --------------------------------------------------------------------------------
+    @abc.abstractmethod
+    async def reserve(self, reservation: Reservation, cap: int) -> bool:
+        """Add the units iff the day's total stays within ``cap`` (0 = unlimited); False = over cap."""
+
+    @abc.abstractmethod
+    async def refund(self, reservation: Reservation) -> None: ...
+
+    @abc.abstractmethod
+    async def usage(self, app_id: str, mode: str, day: str) -> dict[str, int]: ...
+
+    @abc.abstractmethod
+    async def claim_idempotency(
+        self, app_id: str, mode: str, key: str, fingerprint: str, now: float, ttl: float, lock: float
+    ) -> IdemClaim: ...
+
+    @abc.abstractmethod
+    async def finish_idempotency(self, app_id: str, mode: str, key: str, status: int, body: bytes) -> None: ...
+
+    @abc.abstractmethod
+    async def release_idempotency(self, app_id: str, mode: str, key: str) -> None: ...
+
+    # jobs ------------------------------------------------------------------------------------
+    @abc.abstractmethod
+    async def create_job(self, job: JobRecord) -> None: ...
+
+    @abc.abstractmethod
+    async def get_job(self, job_id: str) -> JobRecord | None: ...
+
+    @abc.abstractmethod
+    async def claim_job(self, now: float) -> JobRecord | None:
+        """Take the oldest queued job: mark it running, count the attempt; None when the queue is empty."""
+
+    @abc.abstractmethod
+    async def job_progress(self, job_id: str, phase: str, progress: float, now: float) -> None: ...
+
+    @abc.abstractmethod
+    async def finish_job_success(
+        self, job_id: str, meta: WorldMeta, doc: bytes, version: VersionRecord | None,
+        objects: Mapping[str, bytes], now: float,
+    ) -> bool:
+        """Create the world and mark the job succeeded in one transaction (False: job no longer running)."""
+
+    @abc.abstractmethod
+    async def finish_job_failure(self, job_id: str, status: str, error: str, now: float) -> None:
+        """Mark the job failed/dead and refund its reservation in one transaction."""
+
+    @abc.abstractmethod
+    async def requeue_running_jobs(self, max_attempts: int, now: float) -> tuple[int, int]:
+        """At start-up: running jobs go back to the queue, or die (refunded) past ``max_attempts``."""

@@ -1,0 +1,124 @@
+"""The SQLite schema as numbered migrations, applied in order, each once, in one transaction.
+
+``PRAGMA user_version`` records the last one applied. Never edit a migration that has shipped:
+add the next number.
+"""
+
+from __future__ import annotations
+
+__all__ = ["MIGRATIONS"]
+
+MIGRATIONS: tuple[tuple[int, str], ...] = (
+    (
+        1,
+        """
+        CREATE TABLE settings (
+            key   TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        ) STRICT;
+
+        CREATE TABLE apps (
+            id         TEXT PRIMARY KEY,
+            owner      TEXT NOT NULL,
+            name       TEXT NOT NULL,
+            caps       TEXT NOT NULL DEFAULT '{}',
+            created_at REAL NOT NULL
+        ) STRICT;
+        CREATE INDEX apps_by_owner ON apps (owner, created_at);
+
+        CREATE TABLE api_keys (
+            id           TEXT PRIMARY KEY,
+            app_id       TEXT NOT NULL REFERENCES apps (id) ON DELETE CASCADE,
+            hash         TEXT NOT NULL UNIQUE,
+            prefix       TEXT NOT NULL,
+            kind         TEXT NOT NULL CHECK (kind IN ('secret', 'publishable')),
+            mode         TEXT NOT NULL CHECK (mode IN ('test', 'live')),
+            scopes       TEXT NOT NULL,
+            name         TEXT,
+            created_at   REAL NOT NULL,
+            last_used_at REAL,
+            revoked_at   REAL
+        ) STRICT;
+        CREATE INDEX api_keys_by_app ON api_keys (app_id, created_at);
+
+        CREATE TABLE worlds (
+            seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+            id          TEXT NOT NULL UNIQUE,
+            app_id      TEXT NOT NULL,
+            mode        TEXT NOT NULL CHECK (mode IN ('test', 'live')),
+            name        TEXT NOT NULL,
+            description TEXT NOT NULL,
+            cover       TEXT,
+            visibility  TEXT NOT NULL CHECK (visibility IN ('private', 'unlisted', 'public')),
+            slug        TEXT NOT NULL UNIQUE,
+            rev         INTEGER NOT NULL,
+            head        TEXT,
+            doc         BLOB NOT NULL,
+            created_at  REAL NOT NULL,
+            updated_at  REAL NOT NULL
+        ) STRICT;
+        CREATE INDEX worlds_by_app ON worlds (app_id, mode, seq);
+
+        CREATE TABLE versions (
+            world_id   TEXT NOT NULL,
+            id         TEXT NOT NULL,
+            seq        INTEGER NOT NULL,
+            parent_id  TEXT,
+            title      TEXT,
+            source     TEXT NOT NULL,
+            created_at REAL NOT NULL,
+            manifest   BLOB NOT NULL,
+            PRIMARY KEY (world_id, id)
+        ) STRICT, WITHOUT ROWID;
+        CREATE INDEX versions_by_seq ON versions (world_id, seq);
+
+        CREATE TABLE objects (
+            world_id TEXT NOT NULL,
+            hash     TEXT NOT NULL,
+            body     BLOB NOT NULL,
+            PRIMARY KEY (world_id, hash)
+        ) STRICT, WITHOUT ROWID;
+
+        CREATE TABLE usage (
+            app_id TEXT NOT NULL,
+            mode   TEXT NOT NULL,
+            day    TEXT NOT NULL,
+            kind   TEXT NOT NULL,
+            used   INTEGER NOT NULL,
+            PRIMARY KEY (app_id, mode, day, kind)
+        ) STRICT, WITHOUT ROWID;
+
+        CREATE TABLE idempotency (
+            app_id       TEXT NOT NULL,
+            mode         TEXT NOT NULL,
+            key          TEXT NOT NULL,
+            fingerprint  TEXT NOT NULL,
+            status       INTEGER,
+            body         BLOB,
+            created_at   REAL NOT NULL,
+            locked_until REAL NOT NULL,
+            PRIMARY KEY (app_id, mode, key)
+        ) STRICT, WITHOUT ROWID;
+        CREATE INDEX idempotency_by_age ON idempotency (created_at);
+
+        CREATE TABLE jobs (
+            seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+            id          TEXT NOT NULL UNIQUE,
+            app_id      TEXT NOT NULL,
+            mode        TEXT NOT NULL,
+            status      TEXT NOT NULL
+                        CHECK (status IN ('queued', 'running', 'succeeded', 'failed', 'dead')),
+            phase       TEXT,
+            progress    REAL NOT NULL,
+            params      TEXT NOT NULL,
+            reservation TEXT,
+            world_id    TEXT,
+            error       TEXT,
+            attempts    INTEGER NOT NULL,
+            created_at  REAL NOT NULL,
+            updated_at  REAL NOT NULL
+        ) STRICT;
+        CREATE INDEX jobs_by_status ON jobs (status, seq);
+        """,
+    ),
+)
