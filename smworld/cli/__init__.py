@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from smworld.kernel.errors import SMWorldError
+from smworld.shell.cli import add_commands as add_shell_commands
 
 from . import commands
 from .io import CliError
@@ -73,18 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--premise", default="a lighthouse keeper's island at the edge of a storm")
     p.set_defaults(func=commands.tour)
 
-    for extend in _optional_command_groups():
-        extend(sub)
+    add_shell_commands(sub)
     return parser
-
-
-def _optional_command_groups() -> list[commands.CommandGroup]:
-    """Command groups contributed by the HTTP shell (``serve``, ``admin``), when installed."""
-    try:
-        from smworld.shell.cli import add_commands
-    except ImportError:
-        return []
-    return [add_commands]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

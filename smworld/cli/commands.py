@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import io
 import sys
-from collections.abc import Callable
 from typing import Any
 
 import msgspec
@@ -22,9 +21,7 @@ from smworld.kernel.write import apply_ops
 from .io import CliError, emit_json, read_json, read_world, write_output
 from .player import run_player
 
-__all__ = ["CommandGroup", "apply", "check", "diff", "lint", "new", "play", "schema", "tour", "validate"]
-
-CommandGroup = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
+__all__ = ["apply", "check", "diff", "lint", "new", "play", "schema", "tour", "validate"]
 
 CLEAN, FINDINGS = 0, 1
 

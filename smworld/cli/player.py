@@ -9,6 +9,7 @@ the runtime socket's ``view`` message.
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any, TextIO
 
 import msgspec
@@ -22,6 +23,7 @@ __all__ = ["run_player"]
 WAIT_COMMANDS = {"wait", "w8", "."}
 QUIT_COMMANDS = {"quit", "exit", "q!"}
 LONGEST_WAIT_MS = 24 * 60 * 60 * 1000
+WIDTH = 100
 
 
 def view(world: WorldDoc, game: interpreter.Play) -> dict[str, Any]:
@@ -45,9 +47,10 @@ def view(world: WorldDoc, game: interpreter.Play) -> dict[str, Any]:
 
 def _show(message: dict[str, Any], out: TextIO) -> None:
     print(f"\n── {message['state']} " + "─" * max(4, 60 - len(message["state"])), file=out)
-    print(message["prompt"], file=out)
+    print(textwrap.fill(message["prompt"], width=WIDTH), file=out)
     if message["narration"]:
-        print(f"  “{message['narration']}”", file=out)
+        print(textwrap.fill(f"“{message['narration']}”", width=WIDTH, initial_indent="  ", subsequent_indent="  "),
+              file=out)
     if "ending" in message:
         ending = message["ending"]
         subtitle = f" — {ending['subtitle']}" if ending.get("subtitle") else ""

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import types
 import typing
@@ -166,7 +167,7 @@ def _walk(
 ) -> None:
     struct = _struct_of(annotation, value)
     if struct is not None:
-        for info in msgspec.structs.fields(struct):
+        for info in _fields(struct):
             if info.encode_name not in value:
                 if info.required:
                     found.append((path_format(at), f"missing required field `{info.encode_name}`"))
@@ -175,6 +176,7 @@ def _walk(
             if not fits(child, info.type):
                 _walk(child, info.type, (*at, info.encode_name), path_format, found)
         return
+    annotation = _without_unset(annotation)
     origin, args = get_origin(annotation), get_args(annotation)
     if origin is list and isinstance(value, list):
         for index, item in enumerate(value):
@@ -191,6 +193,21 @@ def _walk(
     except msgspec.ValidationError as exc:
         path, problem = _from_msgspec(exc, at, path_format)
         found.append((path, problem))
+
+
+def _without_unset(annotation: Any) -> Any:
+    """``list[X] | UnsetType`` → ``list[X]``, so optional containers are walked item by item."""
+    if get_origin(annotation) in (Union, types.UnionType):
+        members = [a for a in get_args(annotation) if a is not msgspec.UnsetType]
+        if len(members) == 1:
+            return members[0]
+    return annotation
+
+
+@functools.cache
+def _fields(struct: type[msgspec.Struct]) -> tuple[msgspec.structs.FieldInfo, ...]:
+    """A Struct's fields; cached because resolving type hints costs ~1 ms and the model is fixed."""
+    return msgspec.structs.fields(struct)
 
 
 def _struct_of(annotation: Any, value: Any) -> type[msgspec.Struct] | None:
@@ -229,6 +246,7 @@ def _from_msgspec(
     if match:
         suffix = match.group(1)
         message = message[: match.start()]
+    message = message.replace("Expected `str` of length >= 1", "expected a non-empty string")
     expected = _EXPECTED.match(message)
     if expected:
         want = " or ".join(_MSGSPEC_TYPES.get(t.strip(), t.strip()) for t in expected.group(1).split("|"))

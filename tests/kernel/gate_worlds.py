@@ -87,6 +87,7 @@ def big_world(states: int = 10_000, events: int = 30_000, seed: int = 0) -> dict
         origin = n % live
         source = ids[origin]
         target = ids[origin + 1] if n < live else ids[rng.randrange(states)]
+        chain = n < live
         slot = used.get(source, 0)
         used[source] = slot + 1
         event: dict[str, Any] = {
@@ -98,7 +99,7 @@ def big_world(states: int = 10_000, events: int = 30_000, seed: int = 0) -> dict
         }
         if slot < len(keys):
             event["hotkey"] = keys[slot]
-        if n % 7 == 3:
+        if n % 7 == 3 and not chain:
             event["kind"] = "override"
             del event["to"]
             event["detail"] = f"{_phrase(rng)} glints {rng.choice(_LIGHT)}"

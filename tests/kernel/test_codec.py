@@ -123,3 +123,15 @@ def test_decode_encode_is_identity_including_unknown_keys(top: dict[str, Any], s
     assert codec.decode(codec.encode(doc)) == doc
     assert codec.parse_json(codec.encode(codec.decode(doc))) == doc
     assert doc == before
+
+
+def test_every_problem_inside_optional_lists_is_reported() -> None:
+    doc = world()
+    doc["scene"]["states"]["hall"]["ambient"] = ["rain", 3, "wind", 4]
+    doc["scene"]["events"][0]["phases"] = [{"base": ""}, {"base": "x", "minMs": "slow"}]
+    assert [path for path, _ in codec.schema_problems(doc)] == [
+        "scene.states.hall.ambient[1]",
+        "scene.states.hall.ambient[3]",
+        "scene.events[0].phases[0].base",
+        "scene.events[0].phases[1].minMs",
+    ]

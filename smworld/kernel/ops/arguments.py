@@ -1,0 +1,141 @@
+"""Reading one op's JSON object into its Struct: aliases, nested or inline bodies, type errors.
+
+:func:`read_batch` refuses a batch that is not a non-empty array of objects with a known ``op``
+(the whole request, :class:`~smworld.kernel.errors.OpsRequestError`); :func:`read_op` reads one
+op of an accepted batch and raises :class:`~.errors.OpFailed` (400) when its arguments are wrong.
+
+An op without a body refuses an argument it does not know (``set_event_hotkey {event, hotKey}``
+would otherwise clear the hotkey); an op with a body stores unknown keys in it (forward
+compatibility). Two aliases naming different targets (``{id: "a", state: "b"}``) are refused.
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+from typing import Any, Literal, Union, get_args, get_origin
+
+import msgspec
+
+from ..codec import schema_problems
+from ..errors import OpsRequestError
+from ..world import json_type
+from .errors import OpFailed, invalid
+from .vocabulary import BY_NAME, Op, op_name
+
+__all__ = ["OPS", "read_batch", "read_op"]
+
+OPS: tuple[str, ...] = tuple(sorted(BY_NAME))
+"""Every op name of the vocabulary, aliases included (the published list; ops.md)."""
+
+_SUPPORTED = ", ".join(OPS)
+
+
+def read_batch(ops: object) -> list[dict[str, Any]]:
+    """The batch's op objects, or :class:`OpsRequestError` naming every index that is wrong."""
+    if not isinstance(ops, list | tuple):
+        raise OpsRequestError(f"ops must be a non-empty array of op objects, got {json_type(ops)}")
+    if not ops:
+        raise OpsRequestError("ops is empty; send at least one op object such as {\"op\": \"add_state\", …}")
+    problems = [problem for index, raw in enumerate(ops) if (problem := _batch_problem(index, raw))]
+    if problems:
+        more = f" (and {len(problems) - 1} more problem{'s' * (len(problems) > 2)})" if len(problems) > 1 else ""
+        raise OpsRequestError(problems[0] + more, problems)
+    return list(ops)
+
+
+def _batch_problem(index: int, raw: object) -> str | None:
+    if not isinstance(raw, dict):
+        return f'ops[{index}]: expected an object with an "op" field, got {json_type(raw)}'
+    name = raw.get("op")
+    if "op" not in raw:
+        return f'ops[{index}]: missing "op"; supported: {_SUPPORTED}'
+    if not isinstance(name, str):
+        return f'ops[{index}]: "op" must be a string naming an op, got {json_type(name)}; supported: {_SUPPORTED}'
+    if name not in BY_NAME:
+        close = difflib.get_close_matches(name, OPS, n=1)
+        hint = f". Did you mean {close[0]}?" if close else ""
+        return f"ops[{index}] ({name}): unknown op; supported: {_SUPPORTED}{hint}"
+    return None
+
+
+def read_op(raw: dict[str, Any]) -> Op:
+    """One op of an accepted batch as its Struct; a 400 :class:`OpFailed` when its arguments are wrong."""
+    cls = BY_NAME[raw["op"]]
+    args, spelled = _normalise(cls, raw)
+    try:
+        return msgspec.convert(args, cls)
+    except msgspec.ValidationError:
+        path, problem = schema_problems(args, cls)[0]
+        raise _argument_error(cls, path, problem, spelled) from None
+
+
+def _normalise(cls: type[Op], raw: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """Resolve aliases to one spelling and gather the body; also return which alias was used."""
+    args = {key: value for key, value in raw.items() if key != "op"}
+    spelled: dict[str, str] = {}
+    for argument, aliases in cls.refs:
+        given = [a for a in aliases if a in args and not (a == cls.body and isinstance(args[a], dict))]
+        _take_ref(args, argument, given, spelled)
+    declared = cls.__struct_encode_fields__
+    if cls.body is None:
+        _refuse_unknown(cls, args, declared)
+        return args, spelled
+    if cls.body in args and not isinstance(args[cls.body], dict):
+        return args, spelled
+    nested = args.pop(cls.body, {})
+    inline = {key: args.pop(key) for key in list(args) if key not in declared}
+    body = {**inline, **nested}
+    if cls.refs_in_body:
+        for argument, aliases in cls.refs:
+            if argument not in args:
+                given = [a for a in aliases if a in body]
+                _take_ref(body, argument, given, spelled)
+                if argument in body:
+                    args[argument] = body.pop(argument)
+    args[cls.body] = body
+    return args, spelled
+
+
+def _refuse_unknown(cls: type[Op], args: dict[str, Any], declared: tuple[str, ...]) -> None:
+    """An op without a body takes only its own arguments: a misspelt one must not be silently ignored."""
+    unknown = [key for key in args if key not in declared]
+    if unknown:
+        close = difflib.get_close_matches(unknown[0], declared, n=1)
+        hint = f'; did you mean "{close[0]}"?' if close else ""
+        accepted = ", ".join(sorted({*declared, *(alias for _, aliases in cls.refs for alias in aliases)}))
+        raise invalid(f'Unknown argument "{unknown[0]}"{hint} ({op_name(cls)} takes: {accepted})')
+
+
+def _take_ref(args: dict[str, Any], argument: str, given: list[str], spelled: dict[str, str]) -> None:
+    values = [args.pop(alias) for alias in given]
+    if any(value != values[0] for value in values[1:]):
+        named = " and ".join(f'"{alias}"' for alias in given)
+        raise invalid(f"The arguments {named} name different targets; give the {argument} once")
+    if given:
+        args[argument] = values[0]
+        spelled[argument] = given[0]
+
+
+def _argument_error(cls: type[Op], path: str, problem: str, spelled: dict[str, str]) -> OpFailed:
+    """A sentence naming the argument as the caller spelled it, and what it must be."""
+    if not path:
+        name = problem.rpartition(" ")[2].strip("`")
+        aliases = dict(cls.refs).get(name)
+        how = f' (any of {", ".join(aliases)})' if aliases else ""
+        return invalid(f'Missing required argument "{name}"{how}')
+    top, _, rest = path.partition(".")
+    shown = spelled.get(top, top) + (f".{rest}" if rest else "")
+    choices = _choices(cls, top) if problem.startswith("unknown value") and not rest else None
+    if choices:
+        problem = problem.split(" (", 1)[0] + f"; expected one of {', '.join(choices)}"
+    return invalid(f'Argument "{shown}": {problem}')
+
+
+def _choices(cls: type[Op], name: str) -> list[str]:
+    """The allowed values of a Literal-typed argument, for the error message."""
+    for info in msgspec.structs.fields(cls):
+        if info.encode_name == name:
+            options = get_args(info.type) if get_origin(info.type) in (Union, types.UnionType) else (info.type,)
+            return [str(v) for option in options if get_origin(option) is Literal for v in get_args(option)]
+    return []
