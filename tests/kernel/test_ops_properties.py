@@ -52,8 +52,8 @@ def test_ops_never_break_the_contract_shape(case: tuple[World, list[dict[str, An
 @PROPERTY
 @given(world_and_batch(frozenset(OPS) - DELETING))
 def test_unknown_keys_survive(case: tuple[World, list[dict[str, Any]]]) -> None:
-    world, ops = case
     """Without deletes, every unknown key of a state, an event and the world is still there."""
+    world, ops = case
     after = run_ops(world, ops).world
     notes = {s["x_note"] for s in after["scene"]["states"].values() if "x_note" in s}
     assert notes == {s["x_note"] for s in world["scene"]["states"].values()}

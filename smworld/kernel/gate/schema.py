@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from .. import model
-from ..codec import PathPart, fits, schema_problems, schema_version_status
+from ..codec import PathPart, misfits, schema_problems, schema_version_status
 from ..diagnostics import Diagnostic
 from ..world import event_path
 from . import scope as scopes
@@ -33,7 +33,6 @@ SCHEMA_VERSION = Rule("schema-version", "info",
 RULES = (SCHEMA, SCHEMA_VERSION)
 
 _LISTS: dict[str, Any] = {"cutscenes": model.Cutscene, "sequences": model.Sequence, "missions": model.Mission}
-_CHUNK = 500
 _STATE: tuple[Any, str] = (model.State, "states")
 _EVENT: tuple[Any, str] = (model.Event, "events")
 _MISSING = re.compile(r"^(?:object )?missing required field `?([A-Za-z_][A-Za-z0-9_]*)`?$")
@@ -47,18 +46,8 @@ def _run(view: View, scope: Scope | None, want: Want) -> list[Diagnostic]:
             found.extend(_world(view))
     if "error" in want:
         states, events = view.state_rows(scope), view.event_rows(scope)
-        found.extend(_items(view, states, _misfits(states.items, model.State), _STATE))
-        found.extend(_items(view, events, _misfits(events.items, model.Event), _EVENT))
-    return found
-
-
-def _misfits(items: list[Any], annotation: Any) -> list[int]:
-    """Positions of the items that do not fit ``annotation``: one msgspec conversion per chunk of
-    items, then one per item of a chunk that does not fit."""
-    found = []
-    for start in range(0, len(items), _CHUNK):
-        if not fits(items[start:start + _CHUNK], list[annotation]):
-            found += [i for i in range(start, min(start + _CHUNK, len(items))) if not fits(items[i], annotation)]
+        found.extend(_items(view, states, misfits(states.items, model.State), _STATE))
+        found.extend(_items(view, events, misfits(events.items, model.Event), _EVENT))
     return found
 
 
