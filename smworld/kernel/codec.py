@@ -30,9 +30,11 @@ __all__ = [
     "decode",
     "encode",
     "fits",
+    "json_path",
     "json_schema",
     "misfits",
     "parse_json",
+    "require_readable_version",
     "schema_problems",
     "schema_version_status",
     "to_struct",
@@ -97,6 +99,17 @@ def schema_version_status(world: Mapping[str, Any]) -> SchemaVersionStatus:
     return SchemaVersionStatus("ok" if match.group(1) == "1" else "unsupported", value)
 
 
+def require_readable_version(world: Mapping[str, Any]) -> None:
+    """Raise :class:`UnsupportedSchemaVersion` when the document declares a major this kernel cannot read."""
+    version = schema_version_status(world)
+    if version.status == "unsupported":
+        raise UnsupportedSchemaVersion(
+            "schemaVersion",
+            f"schema version {version.value!r} is not supported; this kernel reads SMWorld 1.x, so convert "
+            'the document or set "schemaVersion" to "1.0"',
+        )
+
+
 def decode(data: bytes | str | Mapping[str, Any]) -> WorldDoc:
     """A world's JSON object from JSON text or a mapping, checked against the contract's shape.
 
@@ -109,15 +122,10 @@ def decode(data: bytes | str | Mapping[str, Any]) -> WorldDoc:
     elif isinstance(data, Mapping):
         world = msgspec.json.decode(_encoder.encode(data))
     else:
-        raise DecodeError("", f"expected a JSON object, got {type(data).__name__}")
+        raise DecodeError("", f"expected a JSON object, got {json_type(data)}")
     if not isinstance(world, dict):
         raise DecodeError("", f"expected a JSON object, got {json_type(world)}")
-    version = schema_version_status(world)
-    if version.status == "unsupported":
-        raise UnsupportedSchemaVersion(
-            "schemaVersion",
-            f"schema version {version.value!r} is not supported; this kernel reads SMWorld 1.x",
-        )
+    require_readable_version(world)
     problems = [] if world_fits(world) else schema_problems(world)
     if problems:
         path, problem = problems[0]

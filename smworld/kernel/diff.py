@@ -35,7 +35,7 @@ from collections.abc import Mapping
 from itertools import repeat, zip_longest
 from typing import Any
 
-from .world import event_name, events, states
+from .world import entrance_id, event_name, events, states
 
 __all__ = ["diff"]
 
@@ -63,7 +63,7 @@ def diff(a: Mapping[str, Any], b: Mapping[str, Any], detail: bool = False) -> di
     state_changes = _compare_states(states(a), states(b))
     event_changes = _compare_events(events(a), events(b))
     result: dict[str, Any] = {"states": _summary(state_changes), "events": _summary(event_changes)}
-    before, after = _entrance_state(a), _entrance_state(b)
+    before, after = entrance_id(a), entrance_id(b)
     if before != after:
         result["entrance"] = {"from": before, "to": after}
     if detail:
@@ -74,15 +74,6 @@ def diff(a: Mapping[str, Any], b: Mapping[str, Any], detail: bool = False) -> di
 def _summary(changes: _Changes) -> dict[str, list[str]]:
     added, removed, changed = changes
     return {"added": added, "removed": removed, "changed": sorted(changed)}
-
-
-def _entrance_state(world: Mapping[str, Any]) -> str | None:
-    entrance = world.get("entrance")
-    if isinstance(entrance, dict):
-        state = entrance.get("state")
-        if isinstance(state, str):
-            return state
-    return None
 
 
 def _compare_states(old: dict[str, Any], new: dict[str, Any]) -> _Changes:

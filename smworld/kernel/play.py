@@ -55,7 +55,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal, TypeGuard
 
 from .errors import SMWorldError
-from .world import WorldDoc, events, find_event, states
+from .world import WorldDoc, entrance_id, events, find_event, states
 
 __all__ = [
     "Choice",
@@ -196,8 +196,7 @@ def _is_state(state_id: Any, world: WorldDoc) -> TypeGuard[str]:
 
 def entrance_state(world: WorldDoc) -> str | None:
     """The entrance's state id when it names an existing state, else None."""
-    entrance = world.get("entrance")
-    state_id = entrance.get("state") if isinstance(entrance, dict) else None
+    state_id = entrance_id(world)
     return state_id if _is_state(state_id, world) else None
 
 
@@ -386,10 +385,12 @@ def fire(world: WorldDoc, play: Play, name: str) -> Play | PlayError:
     if not rule.requires <= play.flags:
         missing = ", ".join(sorted(rule.requires - play.flags))
         hint = rule.event.get("lockedHint")
-        return PlayError("locked", f"event {name!r} is locked: it requires {missing}",
+        return PlayError("locked", f"event {name!r} is locked: it requires {missing}; fire the events that "
+                                   "grant them first",
                          hint if isinstance(hint, str) else None)
     if rule.one_shot and rule.name in play.used:
-        return PlayError("locked", f"event {name!r} is one-shot and has been used in this play")
+        return PlayError("locked", f"event {name!r} is one-shot and has been used in this play; pick another "
+                                   "choice")
     return _advance(world, play, rule)
 
 
@@ -397,12 +398,13 @@ def _missing(world: WorldDoc, state: str, name: str) -> PlayError:
     """The error for a name that is not among the state's usable events."""
     found = find_event(world, name)
     if found is None:
-        return PlayError("unknown", f"no event is called {name!r}")
+        return PlayError("unknown", f"no event is called {name!r}; fire one of the choices available here")
     sources = found[1].get("from")
     if isinstance(sources, list) and state in sources:
         return PlayError("broken", f"event {name!r} cannot fire: it is malformed (check its kind, "
                                    "from, to, requires and grants)")
-    return PlayError("unavailable", f"event {name!r} is not available in state {state!r}")
+    return PlayError("unavailable", f"event {name!r} is not available in state {state!r}; fire one of the "
+                                       "choices available here")
 
 
 def _advance(world: WorldDoc, play: Play, rule: EventRule) -> Play:

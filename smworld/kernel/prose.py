@@ -14,7 +14,16 @@ from typing import Any
 from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
 
-__all__ = ["PROMPT_PARTS", "Rendered", "TemplateError", "assembled_prompt", "parse_template", "render", "render_text"]
+__all__ = [
+    "PROMPT_PARTS",
+    "Piece",
+    "Rendered",
+    "TemplateError",
+    "assembled_prompt",
+    "parse_template",
+    "render",
+    "render_text",
+]
 
 
 class TemplateError(ValueError):

@@ -7,20 +7,28 @@ able to describe it — and build the path strings diagnostics use.
 Path style (one style, used by every diagnostic): ``entrance``, ``entrance.state``, ``states.<id>``,
 ``states.<id>.camera.static``, ``events.<name>``, ``events.<name>.requires``,
 ``missions.<id>.objectives[<i>]``, ``sequences.<id>.beats[<i>]``, ``cutscenes.<id>``, ``outro.state``,
-``scene.states``. An event whose name is missing or not a string is named ``scene.events[<i>]``.
+``scene.states``. An event whose name is missing or not a string is named ``scene.events[<i>]``; a
+top-level list item without a string id (``cutscenes``, ``sequences``, ``missions``) ``<key>[<i>]``.
+
+Identifiers (state, cutscene, sequence and mission ids, flags) are ``snake_case``:
+:func:`is_identifier` is the one definition the gate and the ops share.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 __all__ = [
     "WorldDoc",
+    "entrance_id",
     "event_name",
     "event_path",
     "events",
     "find_event",
+    "is_identifier",
+    "item_path",
     "iter_named_events",
     "json_type",
     "state_path",
@@ -49,6 +57,21 @@ def events(world: Mapping[str, Any]) -> list[Any]:
         if isinstance(found, list):
             return found
     return []
+
+
+def entrance_id(world: Mapping[str, Any]) -> str | None:
+    """The state id ``entrance.state`` names, whether or not that state exists; None when unset or malformed."""
+    entrance = world.get("entrance")
+    found = entrance.get("state") if isinstance(entrance, dict) else None
+    return found if isinstance(found, str) else None
+
+
+_IDENTIFIER = re.compile(r"[a-z][a-z0-9_]{0,63}")
+
+
+def is_identifier(value: str) -> bool:
+    """Whether ``value`` is a snake_case identifier: ``[a-z][a-z0-9_]*``, at most 64 characters."""
+    return _IDENTIFIER.fullmatch(value) is not None
 
 
 def event_name(event: Any) -> str | None:
@@ -85,6 +108,14 @@ def event_path(event: Any, index: int, *rest: str) -> str:
     """``events.<name>[.rest…]``, or ``scene.events[<i>]…`` for an event without a usable name."""
     name = event_name(event)
     head = f"events.{name}" if name is not None else f"scene.events[{index}]"
+    return ".".join((head, *rest))
+
+
+def item_path(key: str, item: Any, index: int, *rest: str) -> str:
+    """``<key>.<id>[.rest…]`` for a top-level list item with a string id (``cutscenes.intro``), else
+    ``<key>[<i>]…``."""
+    ident = item.get("id") if isinstance(item, dict) else None
+    head = f"{key}.{ident}" if isinstance(ident, str) and ident else f"{key}[{index}]"
     return ".".join((head, *rest))
 
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from smworld.kernel.diagnostics import Diagnostic, Loc
 from smworld.kernel.gate import PROMPT_BUDGET, lint, validate
+from smworld.kernel.prose import assembled_prompt
 from tests.kernel.gate_worlds import tiny_world
 
 HALL = "hall"
@@ -172,6 +175,38 @@ def test_budget_assembles_parts_with_single_spaces_and_drops_empty_ones() -> Non
     at_budget["camera"] = {"static": "c" * 899, "dynamic": "d"}
     [over] = of(hall_with(**at_budget), "budget")
     assert over.path == "states.hall" and "1902" in over.message
+
+
+def _prose(size: int) -> st.SearchStrategy[Any]:
+    """Prose of about ``size`` characters in every shape the budget must read: plain, factored,
+    a broken template (read raw), or a value that is not prose at all."""
+    text = "x" * size
+    return st.sampled_from([text, {"template": "{a}", "slots": {"a": {"fill": text}}},
+                            {"template": f"{text}{{broken", "slots": {}}, None, size])
+
+
+@st.composite
+def _parts(draw: st.DrawFn) -> dict[str, Any]:
+    """A state's prompt parts whose assembled length lands on either side of the budget."""
+    fields: dict[str, Any] = {"base": draw(_prose(draw(st.integers(0, PROMPT_BUDGET))))}
+    for pair in ("camera", "movement"):
+        fields[pair] = {half: draw(_prose(draw(st.integers(0, 400)))) for half in ("static", "dynamic")}
+    fields["ambient"] = [draw(_prose(draw(st.sampled_from([0, 1, 50, 300])))) for _ in range(draw(st.integers(0, 3)))]
+    return fields
+
+
+@settings(max_examples=150, deadline=None)
+@given(_parts())
+def test_budget_measures_exactly_the_assembled_prompt(fields: dict[str, Any]) -> None:
+    """The rule's column arithmetic agrees with :func:`prose.assembled_prompt`, the one definition."""
+    world = hall_with(**fields)
+    length = len(assembled_prompt(world["scene"]["states"][HALL]))
+    found = [d for d in validate(world).diagnostics if d.lint == "budget"]
+    if length > PROMPT_BUDGET:
+        [over] = found
+        assert f"is {length} characters" in over.message
+    else:
+        assert found == []
 
 
 def test_budget_counts_rendered_text_and_ignores_narration_and_variants() -> None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 
 from smworld.kernel.ops.fields import field_path
 from smworld.kernel.ops.patch import merge_patch
+from smworld.kernel.ops.vocabulary import ProseField
+from smworld.kernel.prose import PROMPT_PARTS
 
 from .test_ops_worlds import make_world, ok, override, refused
 
@@ -25,6 +27,11 @@ def _world() -> dict[str, Any]:
         "ambient": ["rain", _factored("tin")],
         "variants": [{"label": "B", "base": "a vaulted hall", "camera": {"static": "low"}, "x_v": 1}]}
     return world
+
+
+def test_set_field_names_exactly_the_single_prompt_parts() -> None:
+    """``set_field``'s field vocabulary is the assembled prompt's parts (ambient lines aside), in order."""
+    assert get_args(ProseField) == tuple(".".join(part) for part in PROMPT_PARTS)
 
 
 def _hall(world: dict[str, Any]) -> dict[str, Any]:
@@ -159,7 +166,8 @@ def test_set_slot_fill_refusals() -> None:
         'State "hall" field "camera.static" is plain text, not a factored field; change it with set_field, '
         "set_event_field or a patch")
     assert refused(world, {**fill, "state": "hall", "field": "movement.static"}, 400) == (
-        'State "hall" has no field "movement.static"')
+        'State "hall" has no field "movement.static"; name the factored field whose fill changes, such as "base" '
+        'or "camera.static"')
     assert refused(world, {**fill, "state": "hall", "field": "base", "slot": "colour"}, 400) == (
         'State "hall" field "base" has no slot "colour"; its slots are: light, material')
     assert refused(world, {**fill, "state": "attic", "field": "base"}, 404).startswith('No state called "attic"')

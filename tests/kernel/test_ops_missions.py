@@ -76,13 +76,14 @@ def test_the_mission_can_be_nested() -> None:
 def test_add_mission_refusals() -> None:
     world = ok(_world(), _mission(FIND_KEY))
     assert refused(world, {"op": "add_mission", "title": "T", "objectives": [FIND_KEY]}, 400) == (
-        'A mission needs an "id": a snake_case identifier')
+        'A mission needs an "id"; give it a snake_case identifier such as "escape"')
     assert refused(world, {"op": "add_mission", "id": "m2", "objectives": [FIND_KEY]}, 400) == (
-        'Mission "m2" needs a "title"')
+        'Mission "m2" needs a "title"; give it the name the player reads')
     assert refused(world, _mission(FIND_KEY), 400) == 'A mission called "escape" already exists; pick another id'
     assert refused(make_world(), _mission(FIND_KEY), 400).startswith("A mission needs a world with states")
     fresh = _world()
-    assert refused(fresh, _mission(), 400) == 'Mission "escape" needs at least one objective'
+    assert refused(fresh, _mission(), 400) == (
+        'Mission "escape" needs at least one objective; list them in "objectives"')
     assert refused(fresh, _mission({"id": "a", "text": "A"}), 400).startswith(
         'The last objective ("a") needs an "outcome"')
     assert refused(fresh, _mission({"id": "a", "text": "A", "outcome": "x"}, {"id": "a", "text": "B",

@@ -92,8 +92,11 @@ junk_batches = st.one_of(
     st.none(), st.integers(), st.text(max_size=3), st.just([]), st.dictionaries(st.text(max_size=2), st.integers()),
     st.lists(st.one_of(st.integers(), st.text(max_size=3), st.dictionaries(st.sampled_from(["op", "id"]),
                                                                             st.one_of(st.text(max_size=8),
+                                                                                      st.sampled_from(sorted(OPS)),
                                                                                       st.integers())))),
 )
+"""Junk, and batches mixing well-formed ops (any known name) with malformed ones: one bad item refuses
+the whole batch, however many good ones surround it."""
 
 
 @PROPERTY

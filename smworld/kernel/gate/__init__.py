@@ -23,9 +23,9 @@ from typing import Any
 
 import msgspec
 
-from ..codec import schema_version_status
+from ..codec import require_readable_version
 from ..diagnostics import Diagnostic, sort_diagnostics
-from ..errors import DecodeError, UnsupportedSchemaVersion
+from ..errors import DecodeError
 from ..touched import Touched
 from ..world import json_type
 from . import doctrine, evidence, flags, graph, proof, references, schema, shape, store
@@ -132,11 +132,7 @@ def write_gate(before: Mapping[str, Any], after: Mapping[str, Any], touched: Tou
 def _view(world: Any) -> View:
     if not isinstance(world, Mapping):
         raise DecodeError("", f"expected a JSON object, got {json_type(world)}")
-    version = schema_version_status(world)
-    if version.status == "unsupported":
-        raise UnsupportedSchemaVersion(
-            "schemaVersion", f"schema version {version.value!r} is not supported; this kernel reads SMWorld 1.x"
-        )
+    require_readable_version(world)
     return View(world)
 
 

@@ -186,7 +186,11 @@ def _states(rows: Rows, families: int, budget: bool) -> list[Diagnostic]:
 
 
 def _budget(rows: Rows, columns: list[_Column]) -> list[Diagnostic]:
-    """States whose assembled prompt (non-empty parts joined by single spaces) is over budget."""
+    """States whose assembled prompt is over budget.
+
+    The length is ``len(prose.assembled_prompt(state))`` — non-empty parts joined by single spaces —
+    computed from the columns already rendered for the word lints instead of rendering every state
+    again; a property test pins the two together."""
     totals, parts = [0] * len(rows.keys), [0] * len(rows.keys)
     for prose in columns:
         sizes = list(map(len, prose.texts))

@@ -16,7 +16,7 @@ from ..world import event_path
 from . import scope as scopes
 from .rules import Check, Rule, Want
 from .scope import Change, Scope
-from .view import View, strings
+from .view import View, is_number, strings
 
 __all__ = ["CHECKS", "RULES"]
 
@@ -32,17 +32,13 @@ RULES = (AUTO_NEEDS_PIXELS, LUMINANCE_OVERLAP, SLIVER_EVIDENCE, SHARED_PHASE_CAM
 _THRESHOLDS = ("minLuminance", "maxLuminance", "minMotion", "maxMotion")
 
 
-def _number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
 def _singles(view: View, scope: Scope | None, want: Want) -> Iterator[Diagnostic]:
     """Rules that read one event."""
     rows = view.event_rows(scope)
     columns = zip(rows.keys, rows.items, rows.column("landWhen"), rows.column("anchor"), rows.column("phases"),
                   strict=True)
     for index, event, land, anchor, phases in columns:
-        if isinstance(land, dict) and land.get("auto") is True and not any(_number(land.get(k)) for k in _THRESHOLDS):
+        if isinstance(land, dict) and land.get("auto") is True and not any(is_number(land.get(k)) for k in _THRESHOLDS):
             yield AUTO_NEEDS_PIXELS.at(event_path(event, index, "landWhen", "auto"),
                                        "landWhen.auto fires the event by itself, but without a luminance or motion "
                                        "threshold it has no pixels to wait for; add minLuminance, maxLuminance, "
@@ -71,7 +67,7 @@ def _luminance(event: Any) -> tuple[float | None, float | None]:
     if not isinstance(land, dict):
         return None, None
     low, high = land.get("minLuminance"), land.get("maxLuminance")
-    return (low if _number(low) else None), (high if _number(high) else None)
+    return (low if is_number(low) else None), (high if is_number(high) else None)
 
 
 def _arrivals(view: View) -> dict[str, list[int]]:

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..diagnostics import Diagnostic
-from ..world import event_path
+from ..world import event_path, item_path
 from .rules import Check, Rule, Want
 from .scope import Change, Scope
-from .view import View, item_path, strings
+from .view import View, strings
 
 __all__ = ["CHECKS", "RULES"]
 

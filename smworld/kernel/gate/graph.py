@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from ..diagnostics import Diagnostic
 from ..prose import render_text
-from ..world import state_path
+from ..world import entrance_id, state_path
 from .rules import Check, Rule, Want
 from .scope import Scope
 from .view import View, is_ending, strings
@@ -44,9 +44,8 @@ def _edges(view: View) -> dict[str, list[str]]:
 
 def _reachable(view: View, edges: dict[str, list[str]]) -> set[str] | None:
     """States reachable from the entrance, or None when the entrance is missing or broken."""
-    entrance = view.world.get("entrance")
-    start = entrance.get("state") if isinstance(entrance, dict) else None
-    if not isinstance(start, str) or start not in view.states:
+    start = entrance_id(view.world)
+    if start is None or start not in view.states:
         return None
     seen, queue = {start}, deque([start])
     while queue:

@@ -14,11 +14,11 @@ from operator import eq
 from typing import Any
 
 from ..diagnostics import Diagnostic
-from ..world import event_path
+from ..world import entrance_id, event_path, item_path
 from . import scope as scopes
 from .rules import Check, Rule, Want
 from .scope import Change, Scope, mentions
-from .view import View, is_ending, item_path, strings
+from .view import View, is_ending, strings
 
 __all__ = ["CHECKS", "RULES"]
 
@@ -67,8 +67,8 @@ def _world_links(view: View) -> Iterator[Diagnostic]:
     if entrance is None and known:
         yield NO_ENTRANCE.at("entrance", "The world has states but no entrance; set the entrance to the state "
                                          "where play starts.")
-    start = entrance.get("state") if isinstance(entrance, dict) else None
-    if isinstance(start, str) and start not in known:
+    start = entrance_id(view.world)
+    if start is not None and start not in known:
         yield ENTRANCE_MISSING_STATE.at("entrance.state", f'The entrance names "{start}", which is not a state; '
                                                           "point it at an existing state.")
     for index, cutscene in enumerate(view.top("cutscenes")):

@@ -18,11 +18,11 @@ from typing import Any
 from .. import model
 from ..codec import PathPart, misfits, schema_problems, schema_version_status
 from ..diagnostics import Diagnostic
-from ..world import event_path
+from ..world import event_path, item_path, state_path
 from . import scope as scopes
 from .rules import Check, Rule, Want
 from .scope import Scope
-from .view import Rows, View, item_path
+from .view import Rows, View
 
 __all__ = ["CHECKS", "RULES"]
 
@@ -108,7 +108,7 @@ def _path(view: View, parts: tuple[PathPart, ...]) -> str:
     ``events.<name>…``, ``missions[0]…`` → ``missions.<id>…``."""
     head, rest = "", parts
     if len(parts) > 2 and parts[0] == "scene" and parts[1] == "states":
-        head, rest = f"states.{parts[2]}", parts[3:]
+        head, rest = state_path(str(parts[2])), parts[3:]
     elif len(parts) > 2 and parts[0] == "scene" and parts[1] == "events" and isinstance(parts[2], int):
         head, rest = event_path(view.events[parts[2]], parts[2]), parts[3:]
     elif len(parts) > 1 and parts[0] in _LISTS and isinstance(parts[1], int):

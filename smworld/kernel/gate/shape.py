@@ -15,22 +15,21 @@ write gate re-runs them on exactly what a batch touched. Readings where ``gate.m
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from itertools import count
-from typing import Any, TypeGuard
+from typing import Any
 
 from ..diagnostics import Diagnostic
 from ..hotkeys import Hotkey
 from ..prose import TemplateError, render
-from ..world import event_path, state_path
+from ..world import event_path, is_identifier, item_path, state_path
 from . import scope as scopes
 from .fields import event_prose, objective_prose, state_prose, variant_prose
 from .rules import Check, Rule, Want
 from .scope import Scope
-from .view import Rows, View, column, item_path, strings
+from .view import Rows, View, column, is_number, strings
 
-__all__ = ["CHECKS", "RULES", "is_identifier"]
+__all__ = ["CHECKS", "RULES"]
 
 BAD_IDENTIFIER = Rule("bad-identifier", "error",
                       "A state, cutscene, sequence or mission id, or a flag, is not a snake_case identifier.")
@@ -48,15 +47,9 @@ ORPHAN_EVENT = Rule("orphan-event", "error", "An event's `from` is empty.")
 RULES = (BAD_IDENTIFIER, TIMING, TEMPLATE, DUPLICATE_VARIANT, HOTKEY_SYNTAX, HOTKEY_RESERVED,
          TRANSITION_NEEDS_TO, OVERRIDE_HAS_TO, ORPHAN_EVENT)
 
-_IDENTIFIER = re.compile(r"[a-z][a-z0-9_]{0,63}")
 _EVENT_TIMINGS = ("minPlayMs", "autoAfterMs", "drivePulseMs")
 _DETAILED = frozenset({*_EVENT_TIMINGS, "phases", "waypoint", "landWhen", "terminal"})
 _FRACTIONS = ("minExtent", "minLuminance", "maxLuminance", "minMotion", "maxMotion")
-
-
-def is_identifier(value: str) -> bool:
-    """``[a-z][a-z0-9_]*``, at most 64 characters."""
-    return _IDENTIFIER.fullmatch(value) is not None
 
 
 def _run(view: View, scope: Scope | None, want: Want) -> list[Diagnostic]:
@@ -70,9 +63,8 @@ def _run(view: View, scope: Scope | None, want: Want) -> list[Diagnostic]:
 
 
 def _states(rows: Rows) -> list[Diagnostic]:
-    fullmatch = _IDENTIFIER.fullmatch
     found = [BAD_IDENTIFIER.at(state_path(sid), _identifier_message("State id", sid))
-             for sid in rows.keys if fullmatch(sid) is None]
+             for sid in rows.keys if not is_identifier(sid)]
     cameras, movements = rows.column("camera"), rows.column("movement")
     factored = set().union(*map(_dict_rows, (rows.column("base"), column(cameras, "static"),
                                              column(cameras, "dynamic"), column(movements, "static"),
@@ -194,29 +186,25 @@ def _hotkey(key: str, parsed: Hotkey | None) -> Problem | None:
 def _land_when(land: dict[str, Any]) -> Found:
     for field in _FRACTIONS:
         value = land.get(field)
-        if _number(value) and not 0 <= value <= 1:
+        if is_number(value) and not 0 <= value <= 1:
             yield ("landWhen", field), (TIMING, f"{field} is {value}, outside 0–1; use a fraction of the frame "
                                                 "between 0 and 1.")
     for low, high in (("minLuminance", "maxLuminance"), ("minMotion", "maxMotion")):
         least, most = land.get(low), land.get(high)
-        if _number(least) and _number(most) and least > most:
+        if is_number(least) and is_number(most) and least > most:
             yield ("landWhen", low), (TIMING, f"{low} ({least}) is above {high} ({most}), so nothing can match; "
                                               f"lower {low} or raise {high}.")
     yield from _at_least(("landWhen", "hits"), land.get("hits"), 1)
     yield from _at_least(("landWhen", "timeoutMs"), land.get("timeoutMs"), 0)
 
 
-def _number(value: Any) -> TypeGuard[int | float]:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
 def _at_least(rest: tuple[str, ...], value: Any, least: int) -> Found:
-    if _number(value) and value < least:
+    if is_number(value) and value < least:
         yield rest, (TIMING, f"{rest[-1]} is {value}, below its minimum of {least}; use {least} or more.")
 
 
 def _above(rest: tuple[str, ...], value: Any, bound: int) -> Found:
-    if _number(value) and value <= bound:
+    if is_number(value) and value <= bound:
         yield rest, (TIMING, f"{rest[-1]} is {value}; use a value greater than {bound}.")
 
 

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import repeat
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeGuard, TypeVar
 
 from ..hotkeys import Hotkey, parse_hotkey
 from ..world import events, states
@@ -19,7 +19,7 @@ from ..world import events, states
 if TYPE_CHECKING:
     from .scope import Scope
 
-__all__ = ["Rows", "View", "column", "is_ending", "item_path", "strings"]
+__all__ = ["Rows", "View", "column", "is_ending", "is_number", "strings"]
 
 T = TypeVar("T")
 
@@ -44,11 +44,9 @@ def is_ending(state: Any) -> bool:
     return isinstance(state, dict) and isinstance(state.get("ending"), dict)
 
 
-def item_path(key: str, item: Any, index: int, *rest: str) -> str:
-    """``cutscenes.<id>[.rest…]`` for a top-level list item with a string id, else ``cutscenes[<i>]…``."""
-    ident = item.get("id") if isinstance(item, dict) else None
-    head = f"{key}.{ident}" if isinstance(ident, str) and ident else f"{key}[{index}]"
-    return ".".join((head, *rest))
+def is_number(value: Any) -> TypeGuard[int | float]:
+    """Whether a JSON value is a number (``true``/``false`` are not, though Python calls them ints)."""
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,7 @@ from typing import Any, Final
 from ..diagnostics import Diagnostic, Severity
 from ..errors import DecodeError
 from ..touched import Touched
-from ..world import WorldDoc, json_type
+from ..world import WorldDoc, entrance_id, json_type
 from .errors import OpFailed, invalid, not_found
 
 __all__ = ["STATE_ID_MAX", "Draft"]
@@ -254,9 +254,7 @@ class Draft:
 
     def entrance_state(self) -> str | None:
         """The state the entrance names, if it names one."""
-        entrance = self._world.get("entrance")
-        found = entrance.get("state") if isinstance(entrance, dict) else None
-        return found if isinstance(found, str) else None
+        return entrance_id(self._world)
 
 
 def _first_free(cache: dict[str, int], stem: str, candidate: Callable[[int], str],

@@ -79,7 +79,8 @@ def set_slot_fill(draft: Draft, op: SetSlotFill) -> None:
         subject, commit = f'Event "{op.event}"', functools.partial(draft.put_event, position)
     value = get_in(target, path)
     if missing(value):
-        raise invalid(f'{subject} has no field "{op.field}"')
+        raise invalid(f'{subject} has no field "{op.field}"; name the factored field whose fill changes, '
+                      'such as "base" or "camera.static"')
     slots = value.get("slots") if isinstance(value, dict) and isinstance(value.get("template"), str) else None
     if not isinstance(slots, dict):
         raise invalid(f'{subject} field "{op.field}" is plain text, not a factored field; change it with '

@@ -32,10 +32,10 @@ Decisions where ops.md leaves room (what a player of the compiled mission needs)
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from .. import model
+from ..world import is_identifier
 from .draft import STATE_ID_MAX, Draft
 from .errors import invalid, not_found, require_shape
 from .events import check_event_name
@@ -46,7 +46,6 @@ __all__ = ["DEFAULT_WIN_TITLE", "add_mission"]
 
 DEFAULT_WIN_TITLE = "MISSION COMPLETE"
 DEFAULT_MIN_PROXIMITY = 0.1
-_IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 class _Plan:
@@ -62,7 +61,7 @@ class _Plan:
         return state_id in self.draft.states or state_id in self.states
 
     def add_state(self, state_id: str, state: dict[str, Any], why: str) -> None:
-        if not _IDENTIFIER.match(state_id) or len(state_id) > STATE_ID_MAX:
+        if not is_identifier(state_id):
             raise invalid(f'Mission "{self.mission_id}": {why} would be "{state_id}", which is not a snake_case '
                           f"id of at most {STATE_ID_MAX} characters; shorten the location or objective id")
         if state_id in self.states or self.draft.is_target(state_id):
@@ -98,9 +97,9 @@ def add_mission(draft: Draft, op: AddMission) -> None:
     mission = op.mission
     mission_id, title = mission.get("id"), mission.get("title")
     if not isinstance(mission_id, str) or not mission_id:
-        raise invalid('A mission needs an "id": a snake_case identifier')
+        raise invalid('A mission needs an "id"; give it a snake_case identifier such as "escape"')
     if not isinstance(title, str) or not title:
-        raise invalid(f'Mission "{mission_id}" needs a "title"')
+        raise invalid(f'Mission "{mission_id}" needs a "title"; give it the name the player reads')
     require_shape(mission, model.Mission, f'Mission "{mission_id}"')
     missions = draft.items("missions")
     if any(isinstance(m, dict) and m.get("id") == mission_id for m in missions):
@@ -125,7 +124,7 @@ def _win_ending(mission: dict[str, Any]) -> dict[str, Any]:
 
 def _compile(plan: _Plan, objectives: list[dict[str, Any]], win: dict[str, Any]) -> None:
     if not objectives:
-        raise invalid(f'Mission "{plan.mission_id}" needs at least one objective')
+        raise invalid(f'Mission "{plan.mission_id}" needs at least one objective; list them in "objectives"')
     ids = [objective["id"] for objective in objectives]
     if len(set(ids)) != len(ids):
         raise invalid(f'Mission "{plan.mission_id}" has two objectives with one id; objective ids must differ')

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ..world import event_path
+from ..world import event_path, item_path
 from .draft import Draft
 
 __all__ = ["cascade_state_delete", "detach_target", "follow_rename"]
@@ -40,13 +40,13 @@ def cascade_state_delete(draft: Draft, state_id: str) -> None:
         draft.drop("entrance")
         draft.note("store/entrance", "warning", "entrance",
                    f'The entrance was "{state_id}" and has been cleared; choose a new one with set_entrance')
-    for sequence in _array(draft.get("sequences")):
+    for position, sequence in enumerate(_array(draft.get("sequences"))):
         for index, beat in enumerate(_array(sequence.get("beats") if isinstance(sequence, dict) else None)):
             if isinstance(beat, dict) and beat.get("state") == state_id:
-                sequence_id = sequence.get("id")
-                draft.note("store/sequence-beat", "warning", f"sequences.{sequence_id}.beats[{index}]",
-                           f'Sequence "{sequence_id}" beat {index} names deleted state "{state_id}"; remove '
-                           "the beat or the sequence")
+                draft.note("store/sequence-beat", "warning",
+                           item_path("sequences", sequence, position, f"beats[{index}]"),
+                           f'Sequence "{sequence.get("id")}" beat {index} names deleted state "{state_id}"; '
+                           "remove the beat or the sequence")
 
 
 def detach_target(draft: Draft, target: str, what: str) -> None:

@@ -23,6 +23,7 @@ from msgspec import UNSET
 
 from .. import model
 from ..prose import render_text
+from ..world import state_path
 from .draft import STATE_ID_MAX, Draft
 from .errors import invalid, require_shape
 from .patch import clone, merge_patch, refresh
@@ -56,7 +57,7 @@ def slug(text: str) -> str:
     return ident
 
 
-def check_new_state_id(draft: Draft, state_id: str) -> None:
+def _check_new_state_id(draft: Draft, state_id: str) -> None:
     """400 unless ``state_id`` is free for a new state."""
     if not state_id:
         raise invalid("A state id cannot be empty; use a snake_case id such as \"great_hall\"")
@@ -73,7 +74,7 @@ def add_state(draft: Draft, op: AddState) -> None:
     if op.id is None:
         state_id = draft.free_state_id(slug(render_text(op.state["base"])))
     else:
-        check_new_state_id(draft, op.id)
+        _check_new_state_id(draft, op.id)
         state_id = op.id
     first = not draft.states and draft.entrance_state() is None
     draft.put_state(state_id, clone(op.state))
@@ -112,10 +113,10 @@ def rename_state(draft: Draft, op: RenameState) -> None:
     draft.require_states([old])
     if new == old:
         return
-    check_new_state_id(draft, new)
+    _check_new_state_id(draft, new)
     draft.rekey_state(old, new)
     moved = follow_rename(draft, old, new)
-    draft.note("store/rename", "info", f"states.{new}",
+    draft.note("store/rename", "info", state_path(new),
                f'State "{old}" is now "{new}"; {moved} reference{"s" * (moved != 1)} followed it')
 
 

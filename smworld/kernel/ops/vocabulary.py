@@ -23,7 +23,6 @@ from msgspec import UNSET, Meta, UnsetType, field
 __all__ = [
     "BY_NAME",
     "EVENT_REF",
-    "PROSE_FIELDS",
     "STATE_REF",
     "AddCutscene",
     "AddEvent",
@@ -36,6 +35,7 @@ __all__ = [
     "AddVariant",
     "DeleteEvent",
     "DeleteState",
+    "EventOp",
     "GraphOp",
     "Kind",
     "Op",
@@ -75,7 +75,6 @@ STATE_REF = ("id", "stateId", "state")
 EVENT_REF = ("name", "eventName", "event")
 
 ProseField = Literal["base", "camera.static", "camera.dynamic", "movement.static", "movement.dynamic"]
-PROSE_FIELDS: tuple[str, ...] = get_args(ProseField)
 Kind = Literal["transition", "override", "terminal"]
 Flags = list[str] | str | None | UnsetType
 NonNegative = Annotated[int, Meta(ge=0)]
