@@ -66,6 +66,12 @@ class Config:
     idempotency_ttl_s: int = 24 * 3600
     idempotency_lock_s: int = 120
     """How long an in-flight idempotent request holds its key before a retry may take it over."""
+    reservation_ttl_s: int = 900
+    """How long a quota reservation may stay unspent before it counts as abandoned (its process
+    died mid-work) and is refunded — at start-up and by the worker's periodic sweep."""
+    response_cache_bytes: int = 32 * 1024 * 1024
+    """Size of the per-process cache of encoded world reads (scene, world document) by exact
+    version; 0 turns it off."""
     job_max_attempts: int = 3
     generation_max_size: int = 2000
     shutdown_timeout_s: float = 10.0
@@ -90,7 +96,10 @@ class Config:
         for kind in USAGE_KINDS:
             variable = f"SMWORLD_CAP_{kind.upper()}"
             if env.get(variable):
-                caps[kind] = _parse_int(env[variable], variable, minimum=0)
+                try:
+                    caps[kind] = _parse_int(env[variable], minimum=0)
+                except ValueError as exc:
+                    raise ConfigError(f"{variable}={env[variable]!r}: {exc}") from None
         values["default_caps"] = caps
         values.update({k: v for k, v in overrides.items() if v is not None})
         config = cls(**values)
@@ -103,10 +112,14 @@ class Config:
             raise ConfigError(f"port {self.port}: expected 1..65535")
         if self.max_body_bytes < 1024:
             raise ConfigError(f"max_body_bytes {self.max_body_bytes}: expected at least 1024")
+        if self.reservation_ttl_s < 1:
+            raise ConfigError(f"reservation_ttl_s {self.reservation_ttl_s}: expected at least 1 second")
+        if self.response_cache_bytes < 0:
+            raise ConfigError(f"response_cache_bytes {self.response_cache_bytes}: expected 0 (off) or more")
         if self.sqlite_synchronous not in ("full", "normal"):
             raise ConfigError(f"sqlite_synchronous {self.sqlite_synchronous!r}: expected full or normal")
-        if self.jwt_secret is not None and len(self.jwt_secret) < 16:
-            raise ConfigError("SMWORLD_JWT_SECRET: expected at least 16 characters")
+        if self.jwt_secret is not None and len(self.jwt_secret.encode()) < 32:
+            raise ConfigError("SMWORLD_JWT_SECRET: expected at least 32 bytes (HS256 needs a 256-bit key)")
         unknown = set(self.default_caps) - set(USAGE_KINDS)
         if unknown:
             raise ConfigError(f"default_caps: unknown kinds {sorted(unknown)}; known: {list(USAGE_KINDS)}")
@@ -121,7 +134,7 @@ class Config:
         return self.rate_live if mode == "live" else self.rate_test
 
 
-def _parse_int(raw: str, variable: str = "", minimum: int | None = None) -> int:
+def _parse_int(raw: str, minimum: int | None = None) -> int:
     try:
         value = int(raw.strip())
     except ValueError:
@@ -177,6 +190,8 @@ _ENV: dict[str, tuple[str, Callable[[str], Any]]] = {
     "rate_live": ("SMWORLD_RATE_LIMIT_LIVE", _parse_rate),
     "sqlite_synchronous": ("SMWORLD_SQLITE_SYNCHRONOUS", _parse_sync),
     "idempotency_ttl_s": ("SMWORLD_IDEMPOTENCY_TTL", lambda raw: _parse_int(raw, minimum=1)),
+    "reservation_ttl_s": ("SMWORLD_RESERVATION_TTL", lambda raw: _parse_int(raw, minimum=1)),
+    "response_cache_bytes": ("SMWORLD_RESPONSE_CACHE_BYTES", lambda raw: _parse_int(raw, minimum=0)),
     "job_max_attempts": ("SMWORLD_JOB_MAX_ATTEMPTS", lambda raw: _parse_int(raw, minimum=1)),
     "shutdown_timeout_s": ("SMWORLD_SHUTDOWN_TIMEOUT", _parse_float),
     "log_level": ("SMWORLD_LOG_LEVEL", lambda raw: raw.strip().upper()),

@@ -7,19 +7,27 @@ claim, a job claim — is one call here and one transaction in the adapter, so s
 replicas sharing one database keep them.
 
 Records are frozen dataclasses; times are epoch seconds (floats) and are formatted at the edge.
+
+Effects and their bookkeeping commit together. Creating a world also spends the quota reservation
+that paid for it (:class:`Reservation`) and completes the request's ``Idempotency-Key``
+(:class:`IdemFinish`) in the same transaction, so a crash can never leave a world whose retry
+would make a second one, nor a unit charged for a world that was never made: a reservation
+nobody spends is refunded once it expires (:meth:`Store.refund_expired_reservations`).
 """
 
 from __future__ import annotations
 
 import abc
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 __all__ = [
     "AppRecord",
     "IdemClaim",
+    "IdemFinish",
     "JobRecord",
+    "KeyLookup",
     "KeyRecord",
     "Reservation",
     "RevConflict",
@@ -62,7 +70,12 @@ class KeyRecord:
 
 @dataclass(frozen=True)
 class WorldMeta:
-    """The metadata of a world (what lists and metadata PATCH deal in)."""
+    """The metadata of a world (what lists and metadata PATCH deal in).
+
+    ``rev`` counts graph writes and checkouts; ``meta_rev`` counts metadata changes (name,
+    description, cover, visibility), which leave ``rev`` alone. Together they name one exact
+    version of everything ``GET /v1/worlds/{id}`` shows.
+    """
 
     id: str
     app_id: str
@@ -77,6 +90,7 @@ class WorldMeta:
     created_at: float
     updated_at: float
     seq: int = 0
+    meta_rev: int = 0
 
 
 @dataclass(frozen=True)
@@ -89,7 +103,12 @@ class WorldRecord:
 
 @dataclass(frozen=True)
 class VersionRecord:
-    """One node of a world's version tree. ``manifest`` names the content-addressed objects."""
+    """One node of a world's version tree.
+
+    ``manifest`` names the content-addressed objects (the kernel's full or delta manifest);
+    ``base`` is the version a delta manifest applies to (None for a full one). Deleting a version
+    hides it from the tree but keeps its manifest while deltas are based on it.
+    """
 
     id: str
     world_id: str
@@ -98,18 +117,28 @@ class VersionRecord:
     source: str
     created_at: float
     manifest: bytes = b""
+    base: str | None = None
     seq: int = 0
 
 
 @dataclass(frozen=True)
 class Reservation:
-    """Units reserved against a day's cap; refunding needs exactly this record."""
+    """Units reserved against a day's cap; spending or refunding needs exactly this record.
+
+    A reservation made by :meth:`Store.reserve` is durable: a row (``id``) in state *pending*,
+    written with the usage increment, until the work it paid for spends it (in the transaction that
+    makes the work's effect) or refunds it. A pending one still there after ``expires_at`` belongs
+    to a process that died mid-work and is refunded. A job's reservation has no ``id``: it lives in
+    the job's row, and the job's lifecycle spends or refunds it.
+    """
 
     app_id: str
     mode: Mode
     day: str
     kind: str
     units: int
+    id: str = ""
+    expires_at: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -123,6 +152,40 @@ class IdemClaim:
     state: Literal["new", "replay", "mismatch", "in_flight"]
     status: int = 0
     body: bytes = b""
+    owner: str = ""
+    """For ``new``: this claim's token. Finishing or releasing the key needs it, so a request whose
+    claim was taken over (it outlived the lock) can no longer complete or drop the key."""
+
+
+@dataclass(frozen=True)
+class IdemFinish:
+    """Complete a claimed ``Idempotency-Key`` inside the transaction that makes the request's effect.
+
+    The stored response is ``status`` with ``render(meta)`` as its body (``meta``: the world the
+    transaction created, as stored), or ``body`` when there is no world to show. If the claim is no
+    longer ``owner``'s the transaction fails with :class:`~smworld.shell.errors.Conflict` and makes
+    nothing.
+    """
+
+    app_id: str
+    mode: str
+    key: str
+    owner: str
+    status: int
+    render: Callable[[WorldMeta], bytes] | None = None
+    body: bytes = b""
+
+
+@dataclass(frozen=True)
+class KeyLookup:
+    """An API key looked up by hash and, when asked for, a world read in the same round trip.
+
+    ``world`` is None when there is no such world; ``doc`` is None unless the document was asked for.
+    """
+
+    key: KeyRecord | None
+    world: WorldMeta | None = None
+    doc: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -197,7 +260,9 @@ class Store(abc.ABC):
         """Revoke; False when no such key in that app. Revoking twice keeps the first time."""
 
     @abc.abstractmethod
-    async def key_by_hash(self, key_hash: str) -> KeyRecord | None: ...
+    async def lookup_key(self, key_hash: str, world_id: str | None = None, *, with_doc: bool = False) -> KeyLookup:
+        """The key with this hash, and the metadata (and document, ``with_doc``) of ``world_id``
+        when given — one round trip for a request's authentication and its world."""
 
     @abc.abstractmethod
     async def touch_key(self, key_id: str, now: float) -> None:
@@ -206,9 +271,19 @@ class Store(abc.ABC):
     # worlds ----------------------------------------------------------------------------------
     @abc.abstractmethod
     async def create_world(
-        self, meta: WorldMeta, doc: bytes, version: VersionRecord | None, objects: Mapping[str, bytes]
+        self,
+        meta: WorldMeta,
+        doc: bytes,
+        version: VersionRecord | None,
+        objects: Mapping[str, bytes],
+        *,
+        spend: Reservation | None = None,
+        finish: IdemFinish | None = None,
     ) -> WorldMeta:
-        """Insert a world (and optionally its first version + objects). Returns it with ``seq``."""
+        """Insert a world (and optionally its first version + objects). Returns it with ``seq``.
+
+        In the same transaction: spend ``spend`` (see :meth:`spend`) and complete ``finish``.
+        """
 
     @abc.abstractmethod
     async def get_world(self, world_id: str) -> WorldRecord | None: ...
@@ -224,7 +299,7 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     async def update_world_meta(self, world_id: str, changes: Mapping[str, Any], doc: bytes, now: float) -> WorldMeta:
-        """Change metadata columns and the document that mirrors them, without touching ``rev``."""
+        """Change metadata columns and the document that mirrors them: ``meta_rev`` advances, ``rev`` does not."""
 
     @abc.abstractmethod
     async def write_world(self, world_id: str, expected_rev: int, doc: bytes, now: float) -> WorldMeta:
@@ -237,7 +312,7 @@ class Store(abc.ABC):
     # versions --------------------------------------------------------------------------------
     @abc.abstractmethod
     async def add_version(
-        self, version: VersionRecord, objects: Mapping[str, bytes], *, move_head_from: str | None | bool
+        self, version: VersionRecord, objects: Mapping[str, bytes], *, move_head_from: str | bool | None
     ) -> None:
         """Insert a version and the objects it needs (objects already stored are kept).
 
@@ -253,6 +328,10 @@ class Store(abc.ABC):
     async def get_version(self, world_id: str, version_id: str) -> VersionRecord | None: ...
 
     @abc.abstractmethod
+    async def version_chain(self, world_id: str, version_id: str) -> list[bytes]:
+        """The manifests met from ``version_id`` by following ``base`` (newest first), deleted ones included."""
+
+    @abc.abstractmethod
     async def get_objects(self, world_id: str, hashes: Sequence[str]) -> dict[str, bytes]: ...
 
     @abc.abstractmethod
@@ -260,7 +339,7 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     async def delete_version(self, world_id: str, version_id: str) -> Literal["deleted", "missing", "head"]:
-        """Delete a non-HEAD version, re-parenting its children onto its parent."""
+        """Delete a non-HEAD version, re-parenting its children onto its parent (one transaction)."""
 
     @abc.abstractmethod
     async def checkout(self, world_id: str, version_id: str, expected_rev: int, doc: bytes, now: float) -> WorldMeta:
@@ -269,10 +348,21 @@ class Store(abc.ABC):
     # metering --------------------------------------------------------------------------------
     @abc.abstractmethod
     async def reserve(self, reservation: Reservation, cap: int) -> bool:
-        """Add the units iff the day's total stays within ``cap`` (0 = unlimited); False = over cap."""
+        """Add the units iff the day's total stays within ``cap`` (0 = unlimited), and record the
+        reservation as pending, in one transaction; False = over cap (nothing recorded)."""
 
     @abc.abstractmethod
-    async def refund(self, reservation: Reservation) -> None: ...
+    async def spend(self, reservation: Reservation) -> None:
+        """Settle a reservation for good. Spending twice is a no-op; spending one that expired and
+        was refunded charges its units again (the work did happen)."""
+
+    @abc.abstractmethod
+    async def refund(self, reservation: Reservation) -> None:
+        """Give back a pending reservation's units; a no-op once it is spent or refunded."""
+
+    @abc.abstractmethod
+    async def refund_expired_reservations(self, now: float) -> int:
+        """Refund every pending reservation whose ``expires_at`` has passed; how many were refunded."""
 
     @abc.abstractmethod
     async def usage(self, app_id: str, mode: str, day: str) -> dict[str, int]: ...
@@ -283,14 +373,22 @@ class Store(abc.ABC):
     ) -> IdemClaim: ...
 
     @abc.abstractmethod
-    async def finish_idempotency(self, app_id: str, mode: str, key: str, status: int, body: bytes) -> None: ...
+    async def finish_idempotency(
+        self, app_id: str, mode: str, key: str, status: int, response: bytes, *, owner: str
+    ) -> None:
+        """Store the final response of a key ``owner`` still holds (later claims replay it)."""
 
     @abc.abstractmethod
-    async def release_idempotency(self, app_id: str, mode: str, key: str) -> None: ...
+    async def release_idempotency(self, app_id: str, mode: str, key: str, *, owner: str) -> None:
+        """Drop an unfinished claim ``owner`` still holds, so a retry runs afresh."""
 
     # jobs ------------------------------------------------------------------------------------
     @abc.abstractmethod
-    async def create_job(self, job: JobRecord) -> None: ...
+    async def create_job(self, job: JobRecord, cap: int, *, finish: IdemFinish | None = None) -> bool:
+        """Reserve the job's units against ``cap`` and enqueue it, in one transaction (False: over cap).
+
+        ``finish`` (its ``body``) completes the request's ``Idempotency-Key`` in that transaction.
+        """
 
     @abc.abstractmethod
     async def get_job(self, job_id: str) -> JobRecord | None: ...

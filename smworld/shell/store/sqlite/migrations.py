@@ -67,7 +67,9 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
             title      TEXT,
             source     TEXT NOT NULL,
             created_at REAL NOT NULL,
+            base       TEXT,
             manifest   BLOB NOT NULL,
+            deleted    INTEGER NOT NULL DEFAULT 0,
             PRIMARY KEY (world_id, id)
         ) STRICT, WITHOUT ROWID;
         CREATE INDEX versions_by_seq ON versions (world_id, seq);
@@ -119,6 +121,31 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
             updated_at  REAL NOT NULL
         ) STRICT;
         CREATE INDEX jobs_by_status ON jobs (status, seq);
+        """,
+    ),
+    (
+        2,
+        """
+        -- Durable quota reservations: written with the usage increment, settled (spent) in the
+        -- transaction that makes the paid-for effect, refunded on failure or once expired.
+        CREATE TABLE reservations (
+            id         TEXT PRIMARY KEY,
+            app_id     TEXT NOT NULL,
+            mode       TEXT NOT NULL,
+            day        TEXT NOT NULL,
+            kind       TEXT NOT NULL,
+            units      INTEGER NOT NULL,
+            state      TEXT NOT NULL CHECK (state IN ('pending', 'spent', 'refunded')),
+            expires_at REAL NOT NULL
+        ) STRICT;
+        CREATE INDEX reservations_pending ON reservations (expires_at) WHERE state = 'pending';
+        CREATE INDEX reservations_by_age ON reservations (expires_at);
+
+        -- Which claim holds an idempotency key: only its holder may finish or release it.
+        ALTER TABLE idempotency ADD COLUMN owner TEXT NOT NULL DEFAULT '';
+
+        -- Metadata changes (which leave rev alone) are counted apart, for the world's ETag.
+        ALTER TABLE worlds ADD COLUMN meta_rev INTEGER NOT NULL DEFAULT 0;
         """,
     ),
 )

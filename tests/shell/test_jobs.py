@@ -1,0 +1,106 @@
+"""Durable generation jobs: a restart re-queues running jobs (or gives up and refunds), never duplicates."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+
+from smworld.shell.app import create_app
+from smworld.shell.auth import mint_key
+from smworld.shell.metering import utc_day
+from smworld.shell.store.base import AppRecord, JobRecord, KeyRecord, Reservation
+from smworld.shell.store.sqlite import SQLiteStore
+
+from .conftest import bearer
+
+
+async def _seed(config, attempts: int) -> tuple[str, str, str]:
+    """An app, a key and a job left 'running' by a process that died."""
+    store = SQLiteStore(config.db)
+    await store.open()
+    now = time.time()
+    app = AppRecord("app_jobs", "owner", "jobs", {}, now)
+    await store.create_app(app)
+    plaintext, key_hash, prefix = mint_key("secret", "test")
+    await store.create_key(KeyRecord("key_jobs", app.id, key_hash, prefix, "secret", "test",
+                                     ("worlds:read", "worlds:write", "usage:read"), None, now))
+    reservation = Reservation(app.id, "test", utc_day(now), "generation", 1)
+    job = JobRecord(str(uuid.uuid4()), app.id, "test", "queued", "queued", 0.0,
+                    {"premise": "a quarry at dawn", "size": 5, "visibility": "private"}, reservation, None, None,
+                    0, now, now)
+    assert await store.create_job(job, cap=10)
+    claimed = await store.claim_job(now)
+    assert claimed is not None and claimed.status == "running"
+    for _ in range(attempts - 1):  # earlier crashed attempts
+        await store.requeue_running_jobs(max_attempts=99, now=now)
+        await store.claim_job(now)
+    await store.close()
+    return plaintext, job.id, app.id
+
+
+async def _poll(client, key, job_id):
+    for _ in range(300):
+        job = await (await client.get(f"/v1/jobs/{job_id}", headers=bearer(key))).json()
+        if job["status"] not in ("queued", "running"):
+            return job
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"job stuck: {job}")
+
+
+async def test_a_job_running_at_a_crash_is_requeued_and_finishes_once(aiohttp_client, config):
+    key, job_id, _ = await _seed(config, attempts=1)
+    client = await aiohttp_client(create_app(config))
+    job = await _poll(client, key, job_id)
+    assert job["status"] == "succeeded" and job["worldId"]
+    worlds = (await (await client.get("/v1/worlds", headers=bearer(key))).json())["worlds"]
+    assert [w["id"] for w in worlds] == [job["worldId"]]
+    usage = await (await client.get("/v1/usage", headers=bearer(key))).json()
+    assert usage["usage"]["generation"] == 1
+
+
+async def test_a_job_that_keeps_crashing_dies_and_is_refunded(aiohttp_client, config):
+    key, job_id, _ = await _seed(config, attempts=config.job_max_attempts)
+    client = await aiohttp_client(create_app(config))
+    job = await _poll(client, key, job_id)
+    assert job["status"] == "dead" and "stopped" in job["error"]
+    usage = await (await client.get("/v1/usage", headers=bearer(key))).json()
+    assert usage["usage"]["generation"] == 0
+    assert (await (await client.get("/v1/worlds", headers=bearer(key))).json())["worlds"] == []
+
+
+async def test_a_failed_generation_fails_the_job_and_refunds(client, tenant, monkeypatch):
+    from smworld.shell import generation
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("no")
+
+    monkeypatch.setattr(generation, "generate", explode)
+    resp = await client.post("/v1/worlds", json={"premise": "a ruined mill", "async": True},
+                             headers=bearer(tenant.sk))
+    job = await _poll(client, tenant.sk, (await resp.json())["jobId"])
+    assert job["status"] == "failed" and "generator" in job["error"]
+    usage = await (await client.get("/v1/usage", headers=bearer(tenant.sk))).json()
+    assert usage["usage"]["generation"] == 0
+
+
+async def test_finishing_a_job_twice_creates_one_world(config):
+    store = SQLiteStore(config.db)
+    await store.open()
+    try:
+        now = time.time()
+        await store.create_app(AppRecord("app_x", "o", "x", {}, now))
+        job = JobRecord(str(uuid.uuid4()), "app_x", "test", "queued", "queued", 0.0, {}, None, None, None, 0, now,
+                        now)
+        await store.create_job(job, cap=0)
+        await store.claim_job(now)
+        from smworld.shell.worlds import new_meta
+
+        doc = b'{"name": "x", "scene": {"states": {}, "events": []}}'
+        first = new_meta("app_x", "test", str(uuid.uuid4()), {"name": "x"}, "private", now)
+        second = new_meta("app_x", "test", str(uuid.uuid4()), {"name": "x"}, "private", now)
+        assert await store.finish_job_success(job.id, first, doc, None, {}, now)
+        assert not await store.finish_job_success(job.id, second, doc, None, {}, now)
+        assert await store.get_world(first.id) is not None and await store.get_world(second.id) is None
+    finally:
+        await store.close()
