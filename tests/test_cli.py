@@ -177,3 +177,18 @@ def test_usage_error_exits_two(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exited:
         main(["validate"])
     assert exited.value.code == 2
+
+
+def test_tour_json_is_one_document(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "tour", "--json")
+    body = json.loads(out)
+    assert code == 0
+    assert body["lint"]["ok"] is True
+    assert body["check"]["winnable"] is True and body["check"]["verdict"]["score"] == 100
+    assert len(body["world"]["scene"]["states"]) == 12
+
+
+def test_tour_replays_a_win(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "tour")
+    assert code == 0
+    assert "*** WIN:" in out

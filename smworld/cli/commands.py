@@ -24,6 +24,7 @@ from .player import run_player
 __all__ = ["apply", "check", "diff", "lint", "new", "play", "schema", "tour", "validate"]
 
 CLEAN, FINDINGS = 0, 1
+TOUR_SEED, TOUR_STATES = 7, 12
 
 
 def _print_diagnostics(diagnostics: list[Diagnostic], out: Any = sys.stdout) -> None:
@@ -174,16 +175,22 @@ def schema(args: argparse.Namespace) -> int:
 
 def tour(args: argparse.Namespace) -> int:
     """Generate, check and autoplay a world: what smworld is for, in one screen."""
-    world = generate(args.premise, seed=7, size=12)
+    world = generate(args.premise, seed=TOUR_SEED, size=TOUR_STATES)
     states, events = world["scene"]["states"], world["scene"]["events"]
-    print(f"1. smworld new {args.premise!r} --states 12")
-    print(f"   → {world.get('name')!r}: {len(states)} states, {len(events)} events\n")
     report = gate.lint(world)
-    print(f"2. smworld lint → {_summary(report.diagnostics)}")
     proof = msgspec.to_builtins(prove(world))
+    score = verdict(world)
+    if args.json:
+        emit_json({"world": world, "lint": {"ok": report.ok, "diagnostics": report.diagnostics,
+                                            "promptBudget": report.promptBudget},
+                   "check": {**proof, "verdict": score}})
+        return CLEAN
+    print(f"1. smworld new {args.premise!r} --seed {TOUR_SEED} --states {TOUR_STATES}")
+    print(f"   → {world.get('name')!r}: {len(states)} states, {len(events)} events\n")
+    print(f"2. smworld lint → {_summary(report.diagnostics)}")
     print("3. smworld check")
     _print_proof(proof)
-    print(f"   playability: {verdict(world).score}/100\n")
+    print(f"   playability: {score.score}/100\n")
     print("4. smworld play — replaying the shortest win:")
     moves = "\n".join(proof["win"]["path"]) + "\n" if proof["win"] else ""
     run_player(world, io.StringIO(moves), sys.stdout, json_lines=False, echo=True)
