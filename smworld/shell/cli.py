@@ -215,7 +215,7 @@ def caps_command(args: argparse.Namespace) -> int:
             raise SystemExit(f"smworld admin caps: no app {args.app!r}")
         if changes:
             app = await store.update_app(app.id, name=None, caps=changes)
-        return {**config.default_caps, **app.caps}
+        return config.caps(app.caps)
 
     print(json.dumps(asyncio.run(_with_store(config, work))))
     return 0

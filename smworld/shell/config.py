@@ -133,6 +133,10 @@ class Config:
     def rate_limit(self, mode: str) -> RateLimit:
         return self.rate_live if mode == "live" else self.rate_test
 
+    def caps(self, overrides: Mapping[str, int]) -> dict[str, int]:
+        """An app's effective daily caps: these defaults, with the app's own ``overrides`` on top."""
+        return {**self.default_caps, **overrides}
+
 
 def _parse_int(raw: str, minimum: int | None = None) -> int:
     try:

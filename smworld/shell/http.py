@@ -163,7 +163,8 @@ def not_modified(tag: str) -> web.Response:
 async def read_json(request: web.Request, *, empty: Any = ...) -> Any:
     """The parsed JSON body. An empty body is ``empty`` when given, else a 400.
 
-    Oversized → 413; not JSON → 400 naming the position. (The content type is not required to say
+    Oversized → 413; undecodable (a ``Content-Encoding`` the bytes do not match, a truncated chunked
+    body) → 400; not JSON → 400 naming the position. (The content type is not required to say
     JSON: clients that forget the header still get their request understood.)
     """
     try:
@@ -171,6 +172,11 @@ async def read_json(request: web.Request, *, empty: Any = ...) -> Any:
     except web.HTTPRequestEntityTooLarge:
         limit = request.app[CONFIG].max_body_bytes
         raise PayloadTooLarge(f"request body too large: the limit is {limit} bytes") from None
+    except web.RequestPayloadError as exc:
+        cause = getattr(exc.__cause__, "message", None) or "the body could not be read"
+        raise BadRequest(
+            f"unreadable request body ({str(cause).strip()}); send plain JSON or fix its Content-Encoding"
+        ) from None
     if not raw.strip():
         if empty is ...:
             raise BadRequest("missing request body: expected a JSON object")
@@ -179,6 +185,9 @@ async def read_json(request: web.Request, *, empty: Any = ...) -> Any:
         return _decoder.decode(raw)
     except msgspec.DecodeError as exc:
         raise BadRequest(f"malformed JSON body: {str(exc).removeprefix('JSON is malformed: ')}") from None
+    except UnicodeDecodeError as exc:  # msgspec lets a string's invalid UTF-8 through as this
+        raise BadRequest(f"malformed JSON body: invalid UTF-8 in a string ({exc.reason}); "
+                         "JSON must be sent as UTF-8") from None
 
 
 def convert(data: Any, kind: type[S], where: str = "body") -> S:
@@ -258,14 +267,25 @@ class IfMatch:
 
 
 def if_match(request: web.Request) -> IfMatch | None:
-    """The request's ``If-Match`` (None when absent). Accepts ``"3"``, ``3``, ``W/"3"`` and ``*``."""
+    """The request's ``If-Match`` (None when absent). Accepts ``"3"``, ``3``, ``W/"3"`` and ``*``.
+
+    A header that lists no tag at all is a 400 naming it (a 412 would read "changed since rev ");
+    a tag that names no current rev is the usual 412.
+    """
     raw = request.headers.get("If-Match")
     if raw is None:
         return None
     raw = raw.strip()
     if raw == "*":
         return IfMatch(True, ())
-    return IfMatch(False, _tags(raw))
+    tags = _tags(raw)
+    if not tags:
+        raise BadRequest(
+            f"If-Match: expected the ETag of a read (such as \"3\") or *, got {raw!r}; omit the header to "
+            "write to the latest rev",
+            errors=["If-Match: expected an ETag such as \"3\", or *"],
+        )
+    return IfMatch(False, tags)
 
 
 def if_none_match(request: web.Request, tag: str) -> bool:

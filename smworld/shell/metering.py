@@ -31,7 +31,7 @@ from .config import USAGE_KINDS, RateLimit
 from .errors import PaymentRequired
 from .store.base import Reservation, Store
 
-__all__ = ["RateDecision", "RateLimiter", "fingerprint", "metered", "reserve", "utc_day"]
+__all__ = ["RateDecision", "RateLimiter", "fingerprint", "metered", "over_quota", "reserve", "utc_day"]
 
 _canonical = msgspec.json.Encoder(order="sorted")
 
@@ -62,13 +62,18 @@ async def reserve(
     )
     cap = int(caps.get(kind, 0))
     if not await store.reserve(reservation, cap):
-        raise PaymentRequired(
-            f"daily {kind} quota reached ({cap} per UTC day for this app); nothing was charged — "
-            "raise the app's cap or retry tomorrow",
-            kind=kind,
-            cap=cap,
-        )
+        raise over_quota(kind, cap)
     return reservation
+
+
+def over_quota(kind: str, cap: int) -> PaymentRequired:
+    """The 402 for a reservation refused at ``cap`` (the same words wherever the reservation is made)."""
+    return PaymentRequired(
+        f"daily {kind} quota reached ({cap} per UTC day for this app); nothing was charged — "
+        "raise the app's cap or retry tomorrow",
+        kind=kind,
+        cap=cap,
+    )
 
 
 @contextlib.asynccontextmanager

@@ -4,8 +4,11 @@
   ``public`` or ``unlisted``; it is *writable* only by its own app. A foreign private world is 404
   (no existence leak); a foreign world the caller can read but not write is 403.
 - Writes: every graph change is ``kernel.write.apply_ops`` on the stored document, committed with a
-  compare-and-set on ``rev`` in one store transaction. ``If-Match`` turns a lost race into 412;
-  without it the write is simply retried on the new rev, so concurrent writers never lose updates.
+  compare-and-set on ``(rev, meta_rev)`` in one store transaction (:func:`write_with_retries`).
+  ``If-Match`` turns a lost race into 412; without it the write is simply retried on a fresh read,
+  so concurrent writers never lose updates. ``meta_rev`` is in the compare because the document
+  mirrors the metadata: a graph write built on a read from before a metadata PATCH would undo it.
+  Metadata PATCH itself rewrites the stored document inside its own transaction.
 - Whole-world reads (the scene, the world document) answer 304 to a current ``If-None-Match`` and
   otherwise serve the bytes the app's :class:`~smworld.shell.cache.ResponseCache` holds for the
   world's exact version, rendering them only on a miss. The scene's ETag is its ``rev``; the world
@@ -17,12 +20,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, Literal
 
 import msgspec
 from aiohttp import web
 
+from smworld.kernel.diagnostics import Diagnostic
 from smworld.kernel.write import WriteResult, apply_ops
 
 from .auth import KeyPrincipal
@@ -44,9 +48,11 @@ from .store.base import RevConflict, WorldMeta, WorldRecord
 
 __all__ = [
     "cached_read",
+    "check_rev",
     "commit_ops",
     "decode_doc",
     "encode_doc",
+    "gate_refusal",
     "meta_summary",
     "new_meta",
     "readable_meta",
@@ -59,6 +65,7 @@ __all__ = [
     "world_tag",
     "writable_meta",
     "writable_world",
+    "write_with_retries",
 ]
 
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -268,9 +275,37 @@ def _version(kind: str, meta: WorldMeta) -> tuple[int, ...]:
 
 
 def stale(match: IfMatch, rev: int) -> PreconditionFailed:
+    """The spec's 412 for an ``If-Match`` that names an older rev than ``rev``."""
     return PreconditionFailed(
         f"world changed since rev {match.shown()}; it is now rev {rev} — reload and retry", rev=str(rev)
     )
+
+
+def check_rev(match: IfMatch | None, rev: int) -> None:
+    """412 if the request's ``If-Match`` does not name ``rev`` (the world's current rev)."""
+    if match is not None and not match.matches(rev):
+        raise stale(match, rev)
+
+
+async def write_with_retries(
+    request: web.Request, world_id: str, attempt: Callable[[IfMatch | None], Awaitable[web.Response]]
+) -> web.Response:
+    """Run ``attempt`` — read the world, :func:`check_rev`, build the new document, compare-and-set
+    it in the store — until its compare-and-set holds.
+
+    A lost compare-and-set (:class:`RevConflict`) is a 412 when ``If-Match`` no longer names the
+    current rev; otherwise (no ``If-Match``, ``*``, or only metadata moved) the attempt runs again
+    on a fresh read, so concurrent writers never lose updates. Writers of one world queue on its
+    in-process lock first, so they rarely lose at all.
+    """
+    match = if_match(request)
+    async with services(request).world_locks.hold(world_id):
+        for _ in range(_WRITE_ATTEMPTS):
+            try:
+                return await attempt(match)
+            except RevConflict as conflict:
+                check_rev(match, conflict.current)
+    raise StoreUnavailable("this world is changing too fast to apply the write; nothing was saved — retry")
 
 
 def _refusal(result: WriteResult, single: bool) -> Exception | None:
@@ -280,14 +315,17 @@ def _refusal(result: WriteResult, single: bool) -> Exception | None:
         kind = NotFound if error.status == 404 else BadRequest
         return kind(error.message, applyErrors=result.applyErrors, diagnostics=result.diagnostics)
     if not result.ok:
-        errors = [d for d in result.diagnostics if d.severity == "error"]
-        first = f": {errors[0].path}: {errors[0].message}" if errors else ""
-        return Unprocessable(
-            f"the gate rejected this change; nothing was saved{first}",
-            diagnostics=result.diagnostics,
-            applyErrors=result.applyErrors,
-        )
+        return gate_refusal("the gate rejected this change; nothing was saved", result.diagnostics,
+                            applyErrors=result.applyErrors)
     return None
+
+
+def gate_refusal(what: str, diagnostics: Sequence[Diagnostic], **extra: Any) -> Unprocessable:
+    """The 422 for a world the gate refused: ``what`` happened, then the first error's path and message
+    (the field and the fix), with every diagnostic in the body."""
+    errors = [d for d in diagnostics if d.severity == "error"]
+    first = f": {errors[0].path}: {errors[0].message}" if errors else ""
+    return Unprocessable(f"{what}{first}", diagnostics=diagnostics, **extra)
 
 
 async def commit_ops(
@@ -304,26 +342,11 @@ async def commit_ops(
     ``single``: a one-op REST endpoint — an op that cannot apply answers its own status (404/400).
     ``precheck`` may refuse (raise) after seeing the exact document the ops will apply to.
     """
-    svc = services(request)
-    async with svc.world_locks.hold(world_id):
-        return await _commit(request, world_id, ops, single, status, precheck)
-
-
-async def _commit(
-    request: web.Request,
-    world_id: str,
-    ops: list[Any],
-    single: bool,
-    status: int,
-    precheck: Callable[[dict[str, Any]], None] | None,
-) -> web.Response:
     store = services(request).require_store()
-    match = if_match(request)
-    for _ in range(_WRITE_ATTEMPTS):
+
+    async def attempt(match: IfMatch | None) -> web.Response:
         record = await writable_world(request, world_id)
-        rev = record.meta.rev
-        if match is not None and not match.matches(rev):
-            raise stale(match, rev)
+        check_rev(match, record.meta.rev)
         world = decode_doc(record.doc)
         if precheck is not None:
             precheck(world)
@@ -331,12 +354,8 @@ async def _commit(
         refusal = _refusal(result, single)
         if refusal is not None:
             raise refusal
-        try:
-            meta = await store.write_world(world_id, rev, encode_doc(result.world), services(request).clock())
-        except RevConflict as conflict:
-            if match is not None and not match.any_:
-                raise stale(match, conflict.current) from None
-            continue
+        meta = await store.write_world(world_id, record.meta.rev, encode_doc(result.world), services(request).clock(),
+                                       expected_meta_rev=record.meta.meta_rev)
         body = {
             "world": result.world,
             "diagnostics": result.diagnostics,
@@ -345,4 +364,5 @@ async def _commit(
             "schemaVersion": SCHEMA_VERSION,
         }
         return json_response(body, status, etag(meta.rev))
-    raise StoreUnavailable("this world is changing too fast to apply the write; nothing was saved — retry")
+
+    return await write_with_retries(request, world_id, attempt)

@@ -34,6 +34,26 @@ async def test_malformed_json_and_wrong_shapes_name_the_problem(client, tenant):
         assert resp.headers["Content-Type"] == "application/json; charset=utf-8"
 
 
+
+async def test_undecodable_bodies_are_400_not_500(client, tenant):
+    """Invalid UTF-8 inside a JSON string, and bytes that do not match their Content-Encoding, once
+    escaped the JSON parser's error handling as 500s."""
+    world_id = await create_world(client, tenant.sk)
+    cases = [
+        ({}, b'{"name": "\xff"}', "UTF-8"),
+        ({"Content-Type": "application/json; charset=latin-1"}, b'{"name": "caf\xe9"}', "UTF-8"),
+        ({"Content-Encoding": "gzip"}, b"not gzip", "Content-Encoding"),
+        ({"Content-Encoding": "deflate"}, b"not deflate", "Content-Encoding"),
+    ]
+    for extra, data, needle in cases:
+        for path in ("/v1/worlds", f"/v1/worlds/{world_id}/states"):
+            headers = bearer(tenant.sk, Connection="close", **extra)  # a broken body ends the connection
+            resp = await client.post(path, data=data, headers=headers)
+            assert resp.status == 400, (extra, path, await resp.text())
+            body = await resp.json()
+            assert needle in body["detail"] and body["schemaVersion"] == "1.0"
+
+
 async def test_oversized_body_is_413(aiohttp_client, config, tenant):
     client = await aiohttp_client(create_app(config.replace(max_body_bytes=4096)))
     from .conftest import make_tenant

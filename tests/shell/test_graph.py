@@ -239,3 +239,14 @@ async def test_events_are_addressed_by_any_name_percent_encoded(client, tenant):
     resp = await client.get(f"/v1/worlds/{world_id}/events/up/down", headers=bearer(tenant.pk))
     assert resp.status == 200 and (await resp.json())["event"]["name"] == "up/down"
     assert (await client.get(f"/v1/worlds/{world_id}/events/up", headers=bearer(tenant.pk))).status == 404
+
+
+async def test_an_empty_if_match_is_400_naming_the_header(client, tenant):
+    world_id = await create_world(client, tenant.sk)
+    for tag in ("", '""', " , "):
+        resp = await client.post(f"/v1/worlds/{world_id}/states", json={"id": "attic", "base": "a dusty attic"},
+                                 headers=bearer(tenant.sk, **{"If-Match": tag}))
+        assert resp.status == 400, (tag, await resp.text())
+        assert (await resp.json())["detail"].startswith("If-Match:")
+    scene, etag = await _scene(client, tenant.sk, world_id)
+    assert "attic" not in scene["states"] and etag == '"1"'

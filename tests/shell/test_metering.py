@@ -145,3 +145,15 @@ async def test_rate_limit_429_with_headers(aiohttp_client, config):
     assert "rate limit" in (await limited.json())["detail"]
     # buckets are per key: another key of the same app is unaffected
     assert (await client.get("/v1/worlds", headers=bearer(tenant.pk))).status == 200
+
+
+async def test_402_names_the_cap_and_the_fix_sync_or_async(client, tenant):
+    await _set_cap(client, tenant, "generation", 1)
+    assert (await client.post("/v1/worlds", json=PREMISE, headers=bearer(tenant.sk))).status == 201
+    bodies = []
+    for extra in ({}, {"async": True}):
+        resp = await client.post("/v1/worlds", json={**PREMISE, **extra}, headers=bearer(tenant.sk))
+        assert resp.status == 402
+        bodies.append(await resp.json())
+    assert bodies[0] == bodies[1]
+    assert bodies[0]["kind"] == "generation" and bodies[0]["cap"] == 1 and "raise the app's cap" in bodies[0]["detail"]

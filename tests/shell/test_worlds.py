@@ -197,3 +197,19 @@ async def test_fork_own_or_public_into_a_private_world(client):
     resp = await client.post(f"/v1/worlds/{private}/forks", json={"name": "Mine"}, headers=bearer(alice.sk))
     assert resp.status == 201
     assert (await client.post(f"/v1/worlds/{public}/forks", headers=bearer(bob.pk))).status == 403
+
+
+async def test_list_refuses_cursors_and_limits_it_never_issued(client, tenant):
+    """A forged cursor holding a huge number once reached SQLite and answered 500."""
+    import base64
+
+    def cursor(text: str) -> str:
+        return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+    for query in (f"cursor={cursor('s' + '9' * 30)}", f"cursor={cursor('s-1')}", f"cursor={cursor('s 5')}",
+                  "limit=1_0", "limit=%EF%BC%95", "limit=+5", "limit=0005000"):
+        resp = await client.get(f"/v1/worlds?{query}", headers=bearer(tenant.sk))
+        assert resp.status == 400, (query, await resp.text())
+        body = await resp.json()
+        assert body["detail"].split(":")[0] in ("cursor", "limit") and body["errors"], body
+    assert (await client.get(f"/v1/worlds?cursor={cursor('s5')}", headers=bearer(tenant.sk))).status == 200

@@ -53,7 +53,9 @@ class AppOut(msgspec.Struct):
     caps: dict[str, int]
 
 
-class KeyOut(msgspec.Struct):
+class _KeyFields(msgspec.Struct):
+    """What every view of a key shows (for the OpenAPI document; the handlers build plain dicts)."""
+
     id: str
     prefix: str
     kind: str
@@ -61,18 +63,17 @@ class KeyOut(msgspec.Struct):
     scopes: list[str]
     name: str | None
     created_at: str
+
+
+class KeyOut(_KeyFields):
     last_used_at: str | None
     revoked_at: str | None
 
 
-class KeyMinted(msgspec.Struct):
-    id: str
+class KeyMinted(_KeyFields):
+    """A new key: the only time the plaintext ``key`` is shown."""
+
     key: str
-    prefix: str
-    kind: str
-    mode: str
-    scopes: list[str]
-    created_at: str
 
 
 def _check_caps(caps: dict[str, int] | None) -> None:
@@ -85,8 +86,8 @@ def _check_caps(caps: dict[str, int] | None) -> None:
 
 
 def _app_out(request: web.Request, app: AppRecord) -> dict[str, Any]:
-    defaults = request.app[CONFIG].default_caps
-    return {"id": app.id, "name": app.name, "created_at": iso(app.created_at), "caps": {**defaults, **app.caps}}
+    caps = request.app[CONFIG].caps(app.caps)
+    return {"id": app.id, "name": app.name, "created_at": iso(app.created_at), "caps": caps}
 
 
 def _key_out(key: KeyRecord) -> dict[str, Any]:

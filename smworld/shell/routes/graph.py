@@ -20,7 +20,7 @@ from ..auth import AuthRule
 from ..errors import BadRequest, NotFound, Unprocessable
 from ..http import SCHEMA_VERSION, Routes, json_response, read_json
 from ..store.base import WorldRecord
-from ..worlds import cached_read, commit_ops, decode_doc, encode_doc, etag, readable_world
+from ..worlds import cached_read, commit_ops, decode_doc, encode_doc, etag, gate_refusal, readable_world
 
 __all__ = ["routes"]
 
@@ -270,7 +270,7 @@ async def apply_batch(request: web.Request) -> web.Response:
     return await commit_ops(request, request.match_info["id"], body["ops"], single=False)
 
 
-async def _subject(request: web.Request) -> tuple[dict[str, Any], str | None]:
+async def _subject(request: web.Request) -> dict[str, Any]:
     """The inline ``world`` (or ``data``) override if the body has one, else the stored world."""
     body = await read_json(request, empty={})
     if not isinstance(body, dict):
@@ -282,10 +282,10 @@ async def _subject(request: web.Request) -> tuple[dict[str, Any], str | None]:
     record = await readable_world(request, request.match_info["id"])
     inline = body.get("world", body.get("data"))
     if inline is None:
-        return decode_doc(record.doc), str(record.meta.rev)
+        return decode_doc(record.doc)
     if not isinstance(inline, dict):
         raise Unprocessable("world: expected a JSON object", errors=["world: expected object"])
-    return inline, None
+    return inline
 
 
 _CHECK_BODY = {"type": "object", "properties": {"world": _OBJECT}}
@@ -298,12 +298,10 @@ _CHECK_BODY = {"type": "object", "properties": {"world": _OBJECT}}
               description="Checks the inline `world` if given, else the stored one; never persists.")
 async def validate(request: web.Request) -> web.Response:
     """200 with the world when it has no errors, else 422 with the diagnostics."""
-    world, _ = await _subject(request)
+    world = await _subject(request)
     report = gate.validate(world)
     if not report.ok:
-        errors = [d for d in report.diagnostics if d.severity == "error"]
-        first = f": {errors[0].path}: {errors[0].message}" if errors else ""
-        raise Unprocessable(f"the world has errors{first}", diagnostics=report.diagnostics)
+        raise gate_refusal("the world has errors", report.diagnostics)
     return json_response({"ok": True, "world": world, "diagnostics": report.diagnostics,
                           "schemaVersion": SCHEMA_VERSION})
 
@@ -316,7 +314,7 @@ async def validate(request: web.Request) -> web.Response:
               description="Every finding, advisory: never 4xx on doctrine hits.")
 async def lint(request: web.Request) -> web.Response:
     """Every gate finding with the prompt budget."""
-    world, _ = await _subject(request)
+    world = await _subject(request)
     report = gate.lint(world)
     return json_response({"ok": report.ok, "diagnostics": report.diagnostics, "promptBudget": report.promptBudget,
                           "schemaVersion": SCHEMA_VERSION})

@@ -33,7 +33,7 @@ async def get_usage(request: web.Request) -> web.Response:
     day = utc_day(svc.clock())
     used = await store.usage(principal.app_id, principal.mode, day)
     app = await store.get_app(principal.app_id)
-    caps = {**request.app[CONFIG].default_caps, **(app.caps if app else {})}
+    caps = request.app[CONFIG].caps(app.caps if app else {})
     return json_response({
         "day": day,
         "usage": {kind: used.get(kind, 0) for kind in USAGE_KINDS},

@@ -12,18 +12,19 @@ from smworld.kernel.diff import diff
 
 from ..auth import AuthRule
 from ..errors import BadRequest, Conflict, NotFound
-from ..http import SCHEMA_VERSION, IfMatch, Param, Routes, convert, if_match, iso, json_response, read_json, services
+from ..http import SCHEMA_VERSION, IfMatch, Param, Routes, convert, iso, json_response, read_json, services
 from ..snapshots import materialize, resolve_version, snapshot_records
-from ..store.base import RevConflict, VersionRecord
+from ..store.base import VersionRecord
 from ..worlds import (
+    check_rev,
     decode_doc,
     encode_doc,
     etag,
     readable_meta,
-    stale,
     with_meta,
     writable_meta,
     writable_world,
+    write_with_retries,
 )
 
 __all__ = ["routes"]
@@ -32,7 +33,6 @@ routes = Routes("Versions")
 READ = AuthRule("key", "worlds:read")
 WRITE = AuthRule("key", "worlds:write")
 Title = Annotated[str, msgspec.Meta(max_length=500)]
-_CHECKOUT_ATTEMPTS = 50
 
 
 class VersionCreate(msgspec.Struct, forbid_unknown_fields=True):
@@ -179,27 +179,17 @@ async def checkout(request: web.Request) -> web.Response:
     """Restore a version into the working graph."""
     world_id = request.match_info["id"]
     data = convert(await read_json(request), Checkout)
-    match = if_match(request)
-    async with services(request).world_locks.hold(world_id):
-        return await _checkout(request, world_id, data.versionId, match)
-
-
-async def _checkout(request: web.Request, world_id: str, version_id: str, match: IfMatch | None) -> web.Response:
     store = services(request).require_store()
-    for _ in range(_CHECKOUT_ATTEMPTS):
+
+    async def attempt(match: IfMatch | None) -> web.Response:
         meta = await writable_meta(request, world_id)
-        if match is not None and not match.matches(meta.rev):
-            raise stale(match, meta.rev)
-        await _version(request, world_id, version_id)
-        snapshot = await materialize(store, world_id, version_id)
+        check_rev(match, meta.rev)
+        version = await _version(request, world_id, data.versionId)
+        snapshot = await materialize(store, world_id, version.id)
         world = with_meta(snapshot, id=meta.id, name=meta.name, description=meta.description, cover=meta.cover)
-        try:
-            updated = await store.checkout(world_id, version_id, meta.rev, encode_doc(world),
-                                           services(request).clock())
-        except RevConflict as conflict:
-            if match is not None and not match.any_:
-                raise stale(match, conflict.current) from None
-            continue
+        updated = await store.checkout(world_id, version.id, meta.rev, encode_doc(world), services(request).clock(),
+                                       expected_meta_rev=meta.meta_rev)
         body = {"world": world, "rev": str(updated.rev), "head": updated.head, "schemaVersion": SCHEMA_VERSION}
         return json_response(body, headers=etag(updated.rev))
-    raise Conflict("this world is changing too fast to check out; nothing was changed — retry")
+
+    return await write_with_retries(request, world_id, attempt)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
+import re
 import uuid
 from typing import Annotated, Any, Literal
 
@@ -14,7 +15,7 @@ from aiohttp import web
 from smworld.kernel import codec, gate
 
 from ..auth import AuthRule
-from ..errors import BadRequest, PaymentRequired, Unprocessable
+from ..errors import BadRequest, NotFound, Unprocessable
 from ..generation import GenerationFailed, generate_world
 from ..http import (
     SCHEMA_VERSION,
@@ -29,13 +30,14 @@ from ..http import (
 )
 from ..idempotency import completion
 from ..keys import CONFIG
-from ..metering import metered, utc_day
+from ..metering import metered, over_quota, utc_day
 from ..snapshots import snapshot_records
 from ..store.base import JobRecord, Reservation, WorldMeta
 from ..worlds import (
     cached_read,
     decode_doc,
     encode_doc,
+    gate_refusal,
     meta_summary,
     new_meta,
     readable_world,
@@ -43,7 +45,6 @@ from ..worlds import (
     world_body,
     world_document,
     writable_meta,
-    writable_world,
 )
 
 __all__ = ["routes"]
@@ -112,6 +113,10 @@ class WorldSummary(msgspec.Struct):
     updated_at: str
 
 
+class WorldMetaOut(WorldSummary):
+    schemaVersion: str
+
+
 class WorldList(msgspec.Struct):
     worlds: list[WorldSummary]
     nextCursor: str | None
@@ -139,13 +144,14 @@ async def _register(request: web.Request, data: WorldCreate, world: dict[str, An
     decoded = codec.decode(world)
     report = gate.validate(decoded)
     if not report.ok:
-        first = report.diagnostics[0]
-        raise Unprocessable(
-            f"the world has errors and was not saved: {first.path}: {first.message}",
-            diagnostics=report.diagnostics,
-        )
+        raise gate_refusal("the world has errors and was not saved", report.diagnostics)
+    return await _save_new(request, data, decoded)
+
+
+async def _save_new(request: web.Request, data: WorldCreate, world: dict[str, Any]) -> web.Response:
+    """Store a registered (gate-checked) or empty ``world`` as a new world with no version yet."""
     world_id = str(uuid.uuid4())
-    doc = _document(data, decoded, world_id)
+    doc = _document(data, world, world_id)
     meta = await services(request).require_store().create_world(
         _new_meta(request, world_id, doc, data.visibility), encode_doc(doc), None, {},
         finish=completion(request, 201, render=_created_body),
@@ -159,8 +165,7 @@ def _generation_params(data: WorldCreate) -> dict[str, Any]:
             base64.b64decode(data.frame_b64.split(",", 1)[-1], validate=True)
         except (binascii.Error, ValueError):
             raise Unprocessable("frame_b64: not valid base64", errors=["frame_b64: not valid base64"]) from None
-    params = {k: v for k, v in msgspec.structs.asdict(data).items() if v is not None and k not in ("world", "async_")}
-    return params
+    return {k: v for k, v in msgspec.structs.asdict(data).items() if v is not None and k not in ("world", "async_")}
 
 
 async def _generate_sync(request: web.Request, data: WorldCreate) -> web.Response:
@@ -198,9 +203,9 @@ async def _generate_async(request: web.Request, data: WorldCreate) -> web.Respon
         world_id=None, error=None, attempts=0, created_at=now, updated_at=now,
     )
     body = encode_doc({"jobId": job.id, "status": "queued", "schemaVersion": SCHEMA_VERSION})
-    if not await svc.require_store().create_job(job, int(caps.get("generation", 0)),
-                                                finish=completion(request, 202, body=body)):
-        raise PaymentRequired("daily generation quota reached for this app; nothing was charged", kind="generation")
+    cap = int(caps.get("generation", 0))
+    if not await svc.require_store().create_job(job, cap, finish=completion(request, 202, body=body)):
+        raise over_quota("generation", cap)
     if svc.jobs is not None:
         svc.jobs.wake()
     return json_bytes_response(body, 202, {"Location": f"/v1/jobs/{job.id}"})
@@ -209,7 +214,7 @@ async def _generate_async(request: web.Request, data: WorldCreate) -> web.Respon
 async def _caps(request: web.Request) -> dict[str, int]:
     principal = key_principal(request)
     app = await services(request).require_store().get_app(principal.app_id)
-    return {**request.app[CONFIG].default_caps, **(app.caps if app else {})}
+    return request.app[CONFIG].caps(app.caps if app else {})
 
 
 @routes.route(
@@ -234,7 +239,7 @@ async def create_world(request: web.Request) -> web.Response:
         empty: dict[str, Any] = {"name": data.name, "scene": {"states": {}, "events": []}}
         if data.description is not None:
             empty["description"] = data.description
-        return await _register_empty(request, data, empty)
+        return await _save_new(request, data, empty)
     raise Unprocessable(
         "nothing to create: send a `premise` (or `frame_url`/`frame_b64`) to generate, a `world` to register, "
         "or a `name` for an empty world",
@@ -242,42 +247,33 @@ async def create_world(request: web.Request) -> web.Response:
     )
 
 
-async def _register_empty(request: web.Request, data: WorldCreate, empty: dict[str, Any]) -> web.Response:
-    world_id = str(uuid.uuid4())
-    doc = _document(data, empty, world_id)
-    meta = await services(request).require_store().create_world(
-        _new_meta(request, world_id, doc, data.visibility), encode_doc(doc), None, {},
-        finish=completion(request, 201, render=_created_body),
-    )
-    return _created(meta)
-
-
 def _cursor(seq: int) -> str:
     return base64.urlsafe_b64encode(f"s{seq}".encode()).decode().rstrip("=")
+
+
+_SEQ = re.compile(r"^s([0-9]{1,18})$")
+"""A decoded cursor: ``s`` and a row sequence number small enough for a 64-bit database integer."""
 
 
 def _parse_cursor(raw: str) -> int:
     try:
         text = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)).decode()
-        if not text.startswith("s"):
-            raise ValueError
-        value = int(text[1:])
-        if value < 0:
-            raise ValueError
-        return value
     except (ValueError, UnicodeDecodeError, binascii.Error):
-        raise BadRequest("cursor: not a cursor this API returned (pass nextCursor back unchanged)") from None
+        text = ""
+    found = _SEQ.match(text)
+    if found is None:
+        raise BadRequest("cursor: not a cursor this API returned (pass nextCursor back unchanged)",
+                         errors=["cursor: not a cursor this API returned"])
+    return int(found.group(1))
 
 
 def _limit(raw: str | None) -> int:
     if raw is None:
         return 20
-    try:
-        value = int(raw)
-    except ValueError:
-        raise BadRequest(f"limit: expected an integer from 1 to 100, got {raw!r}") from None
+    value = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 3 else 0
     if not 1 <= value <= 100:
-        raise BadRequest(f"limit: expected an integer from 1 to 100, got {value}")
+        raise BadRequest(f"limit: expected an integer from 1 to 100, got {raw!r}",
+                         errors=["limit: expected an integer from 1 to 100"])
     return value
 
 
@@ -317,17 +313,20 @@ async def get_world(request: web.Request) -> web.Response:
 
 
 @routes.route("PATCH", "/v1/worlds/{id}", summary="Update world metadata", auth=WRITE, body=WorldPatch,
-              errors=(403, 404, 422), response={"type": "object"})
+              errors=(403, 404, 422), world="meta", response=WorldMetaOut)
 async def update_world(request: web.Request) -> web.Response:
     """Name, description, cover, visibility. No rev change."""
     world_id = request.match_info["id"]
     data = convert(await read_json(request), WorldPatch)
     changes = {k: v for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET}
-    record = await writable_world(request, world_id)
+    await writable_meta(request, world_id)
     doc_fields = {k: v for k, v in changes.items() if k in ("name", "description", "cover")}
-    doc = with_meta(decode_doc(record.doc), **doc_fields)
+
+    def rewrite(doc: bytes) -> bytes:  # runs inside the store's transaction, on the document as it is now
+        return encode_doc(with_meta(decode_doc(doc), **doc_fields))
+
     svc = services(request)
-    meta = await svc.require_store().update_world_meta(world_id, changes, encode_doc(doc), svc.clock())
+    meta = await svc.require_store().update_world_meta(world_id, changes, rewrite, svc.clock())
     return json_response({**meta_summary(meta), "schemaVersion": SCHEMA_VERSION})
 
 
@@ -338,8 +337,10 @@ async def delete_world(request: web.Request) -> web.Response:
     world_id = request.match_info["id"]
     await writable_meta(request, world_id)
     svc = services(request)
-    await svc.require_store().delete_world(world_id)
+    deleted = await svc.require_store().delete_world(world_id)
     svc.cache.forget(world_id)
+    if not deleted:  # a concurrent DELETE got there first
+        raise NotFound(f"no world {world_id!r} (for this API key's app and mode)")
     return json_response({"ok": True, "deleted": world_id})
 
 

@@ -208,7 +208,10 @@ class JobRecord:
 
 
 class RevConflict(Exception):
-    """A compare-and-set on a world's rev lost: ``current`` is the rev now stored."""
+    """A compare-and-set on a world's version lost: ``current`` is the rev now stored.
+
+    ``current`` may equal the expected rev: a metadata PATCH (``meta_rev``) committed in between.
+    """
 
     def __init__(self, current: int) -> None:
         super().__init__(f"rev is now {current}")
@@ -298,12 +301,24 @@ class Store(abc.ABC):
         """Newest first (by creation), strictly older than ``before_seq`` when given."""
 
     @abc.abstractmethod
-    async def update_world_meta(self, world_id: str, changes: Mapping[str, Any], doc: bytes, now: float) -> WorldMeta:
-        """Change metadata columns and the document that mirrors them: ``meta_rev`` advances, ``rev`` does not."""
+    async def update_world_meta(
+        self, world_id: str, changes: Mapping[str, Any], rewrite: Callable[[bytes], bytes], now: float
+    ) -> WorldMeta:
+        """Change metadata columns and the document that mirrors them: ``meta_rev`` advances, ``rev`` does not.
+
+        ``rewrite(doc) -> doc`` (pure, quick) is applied to the document as read *inside* the same
+        transaction, so a concurrent PATCH or graph write is never overwritten by a stale copy.
+        """
 
     @abc.abstractmethod
-    async def write_world(self, world_id: str, expected_rev: int, doc: bytes, now: float) -> WorldMeta:
-        """Compare-and-set: store ``doc`` as rev ``expected_rev + 1``; raise :class:`RevConflict` if stale."""
+    async def write_world(
+        self, world_id: str, expected_rev: int, doc: bytes, now: float, *, expected_meta_rev: int
+    ) -> WorldMeta:
+        """Compare-and-set: store ``doc`` as rev ``expected_rev + 1``; raise :class:`RevConflict` if stale.
+
+        ``doc`` was built from a read that also saw ``expected_meta_rev``: a metadata PATCH since then
+        changed the document's name/description/cover, so that is a conflict too (else it is lost).
+        """
 
     @abc.abstractmethod
     async def delete_world(self, world_id: str) -> bool:
@@ -342,8 +357,10 @@ class Store(abc.ABC):
         """Delete a non-HEAD version, re-parenting its children onto its parent (one transaction)."""
 
     @abc.abstractmethod
-    async def checkout(self, world_id: str, version_id: str, expected_rev: int, doc: bytes, now: float) -> WorldMeta:
-        """Set the document to ``doc`` and HEAD to ``version_id`` atomically (rev CAS as in ``write_world``)."""
+    async def checkout(
+        self, world_id: str, version_id: str, expected_rev: int, doc: bytes, now: float, *, expected_meta_rev: int
+    ) -> WorldMeta:
+        """Set the document to ``doc`` and HEAD to ``version_id`` atomically (CAS as in ``write_world``)."""
 
     # metering --------------------------------------------------------------------------------
     @abc.abstractmethod

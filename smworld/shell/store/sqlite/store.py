@@ -8,7 +8,7 @@ connection's thread by :class:`~.connection.Database`.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -108,12 +108,16 @@ class SQLiteStore(Store):
     ) -> list[WorldMeta]:
         return await self._db.read(worlds.list_worlds, app_id, mode, visibility, limit, before_seq)
 
-    async def update_world_meta(self, world_id: str, changes: Mapping[str, Any], doc: bytes, now: float) -> WorldMeta:
+    async def update_world_meta(
+        self, world_id: str, changes: Mapping[str, Any], rewrite: Callable[[bytes], bytes], now: float
+    ) -> WorldMeta:
         worlds.check_meta_changes(changes)
-        return await self._db.write(worlds.update_world_meta, world_id, changes, doc, now)
+        return await self._db.write(worlds.update_world_meta, world_id, changes, rewrite, now)
 
-    async def write_world(self, world_id: str, expected_rev: int, doc: bytes, now: float) -> WorldMeta:
-        return await self._db.write(worlds.write_world, world_id, expected_rev, doc, now)
+    async def write_world(
+        self, world_id: str, expected_rev: int, doc: bytes, now: float, *, expected_meta_rev: int
+    ) -> WorldMeta:
+        return await self._db.write(worlds.write_world, world_id, (expected_rev, expected_meta_rev), doc, now)
 
     async def delete_world(self, world_id: str) -> bool:
         return await self._db.write(worlds.delete_world, world_id)
@@ -142,8 +146,12 @@ class SQLiteStore(Store):
     async def delete_version(self, world_id: str, version_id: str) -> Literal["deleted", "missing", "head"]:
         return await self._db.write(worlds.delete_version, world_id, version_id)
 
-    async def checkout(self, world_id: str, version_id: str, expected_rev: int, doc: bytes, now: float) -> WorldMeta:
-        return await self._db.write(worlds.checkout, world_id, version_id, expected_rev, doc, now)
+    async def checkout(
+        self, world_id: str, version_id: str, expected_rev: int, doc: bytes, now: float, *, expected_meta_rev: int
+    ) -> WorldMeta:
+        return await self._db.write(
+            worlds.checkout, world_id, version_id, (expected_rev, expected_meta_rev), doc, now
+        )
 
     # metering --------------------------------------------------------------------------------
     async def reserve(self, reservation: Reservation, cap: int) -> bool:

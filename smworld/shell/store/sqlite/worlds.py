@@ -7,7 +7,7 @@ Each function is ``(conn, …) -> value`` and runs whole inside one transaction 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal
 
 from ...errors import NotFound, StoreError
@@ -101,23 +101,29 @@ def check_meta_changes(changes: Mapping[str, Any]) -> None:
 
 
 def update_world_meta(
-    conn: sqlite3.Connection, world_id: str, changes: Mapping[str, Any], doc: bytes, now: float
+    conn: sqlite3.Connection, world_id: str, changes: Mapping[str, Any], rewrite: Callable[[bytes], bytes], now: float
 ) -> WorldMeta:
+    """Set the metadata columns and ``rewrite`` the document that mirrors them, reading the document
+    in this same transaction: a graph write or another PATCH committed in between is never undone."""
     check_meta_changes(changes)
-    sets = "".join(f"{column} = ?, " for column in changes)
-    cur = conn.execute(
-        f"UPDATE worlds SET {sets}doc = ?, meta_rev = meta_rev + 1, updated_at = ? WHERE id = ?",
-        (*changes.values(), doc, now, world_id),
-    )
-    if cur.rowcount == 0:
+    row = first(conn, "SELECT doc FROM worlds WHERE id = ?", (world_id,))
+    if row is None:
         raise NotFound(f"no world {world_id!r}")
+    sets = "".join(f"{column} = ?, " for column in changes)
+    conn.execute(
+        f"UPDATE worlds SET {sets}doc = ?, meta_rev = meta_rev + 1, updated_at = ? WHERE id = ?",
+        (*changes.values(), rewrite(bytes(row["doc"])), now, world_id),
+    )
     return _meta_in(conn, world_id)
 
 
-def write_world(conn: sqlite3.Connection, world_id: str, expected_rev: int, doc: bytes, now: float) -> WorldMeta:
+def write_world(
+    conn: sqlite3.Connection, world_id: str, expected: tuple[int, int], doc: bytes, now: float
+) -> WorldMeta:
+    """Store ``doc`` iff the world is still at ``expected`` = ``(rev, meta_rev)``; rev advances."""
     cur = conn.execute(
-        "UPDATE worlds SET doc = ?, rev = rev + 1, updated_at = ? WHERE id = ? AND rev = ?",
-        (doc, now, world_id, expected_rev),
+        "UPDATE worlds SET doc = ?, rev = rev + 1, updated_at = ? WHERE id = ? AND rev = ? AND meta_rev = ?",
+        (doc, now, world_id, *expected),
     )
     if cur.rowcount == 0:
         _raise_conflict(conn, world_id)
@@ -237,14 +243,15 @@ def delete_version(conn: sqlite3.Connection, world_id: str, version_id: str) -> 
 
 
 def checkout(
-    conn: sqlite3.Connection, world_id: str, version_id: str, expected_rev: int, doc: bytes, now: float
+    conn: sqlite3.Connection, world_id: str, version_id: str, expected: tuple[int, int], doc: bytes, now: float
 ) -> WorldMeta:
+    """Like :func:`write_world`, and HEAD moves to ``version_id`` in the same statement."""
     found = first(conn, "SELECT 1 FROM versions WHERE world_id = ? AND id = ? AND deleted = 0", (world_id, version_id))
     if found is None:
         raise NotFound(f"no version {version_id!r} in this world")
     cur = conn.execute(
-        "UPDATE worlds SET doc = ?, rev = rev + 1, head = ?, updated_at = ? WHERE id = ? AND rev = ?",
-        (doc, version_id, now, world_id, expected_rev),
+        "UPDATE worlds SET doc = ?, rev = rev + 1, head = ?, updated_at = ? WHERE id = ? AND rev = ? AND meta_rev = ?",
+        (doc, version_id, now, world_id, *expected),
     )
     if cur.rowcount == 0:
         _raise_conflict(conn, world_id)
