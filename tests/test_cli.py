@@ -192,3 +192,11 @@ def test_tour_replays_a_win(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "tour")
     assert code == 0
     assert "*** WIN:" in out
+
+
+def test_check_says_why_play_cannot_start(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "no-entrance.json"
+    path.write_text(json.dumps({"scene": {"states": {"hall": {"base": "a stone hall"}}, "events": []}}))
+    code, out, _ = run(capsys, "check", str(path))
+    assert code == 1
+    assert "play cannot start" in out

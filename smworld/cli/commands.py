@@ -78,6 +78,9 @@ def check(args: argparse.Namespace) -> int:
 
 def _print_proof(proof: dict[str, Any]) -> None:
     explored = f"{proof['explored']} configurations explored"
+    if proof["explored"] == 0:
+        print("winnable: no — play cannot start: set entrance.state to an existing state")
+        return
     if proof["winnable"] is None:
         print(f"winnable: inconclusive ({explored}; raise --bound)")
     else:
