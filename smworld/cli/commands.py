@@ -130,12 +130,12 @@ def apply(args: argparse.Namespace) -> int:
 
 
 def diff(args: argparse.Namespace) -> int:
-    """``{states: {added, removed, changed}, events: {…}, entrance?}``; exit 1 when they differ."""
+    """``{states: {added, removed, changed}, events: {…}, entrance?, world?}``; exit 1 when they differ."""
     if args.a == "-" and args.b == "-":
         raise CliError("only one of A and B can be read from stdin")
     result = diff_worlds(read_world(args.a), read_world(args.b), detail=args.detail)
     differ = any(result[part][k] for part in ("states", "events") for k in ("added", "removed", "changed"))
-    differ = differ or "entrance" in result
+    differ = differ or "entrance" in result or "world" in result
     if args.json:
         emit_json(result)
     else:
@@ -145,6 +145,8 @@ def diff(args: argparse.Namespace) -> int:
                     print(f"{mark} {part[:-1]} {name}")
         if "entrance" in result:
             print(f"~ entrance {result['entrance']['from']} → {result['entrance']['to']}")
+        for field in result.get("world", {}).get("changed", []):
+            print(f"~ world {field}")
         if not differ:
             print("no differences")
     return FINDINGS if differ else CLEAN

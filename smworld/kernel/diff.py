@@ -2,7 +2,8 @@
 
 States are matched by id and events by name — never by position, so an event that only moved in
 the list is unchanged. An item is *changed* when its JSON differs in any key, unknown keys
-included. The entrance is reported only when the entrance state differs.
+included. The entrance is reported only when the entrance state differs; other top-level fields
+(``narrate``, ``story``, ``cutscenes``, the entrance image, unknown keys…) are named under ``world``.
 
 Speed comes from never serializing a world: unchanged items are recognised by identity first
 (worlds made by copy-on-write ops, or materialized from the version store, share every unchanged
@@ -49,14 +50,15 @@ _Changes = tuple[list[str], list[str], dict[str, tuple[Any, Any]]]
 def diff(a: Mapping[str, Any], b: Mapping[str, Any], detail: bool = False) -> dict[str, Any]:
     """What changed from world ``a`` (base) to world ``b`` (target).
 
-    Returns ``{"states": {"added", "removed", "changed"}, "events": {"added", "removed",
-    "changed"}}`` with sorted ids and names (added = in ``b`` and not in ``a``), plus
-    ``"entrance": {"from", "to"}`` when the entrance state differs (``None`` for a world without
-    one). With ``detail=True`` it adds ``"detail": {"states": {id: fields}, "events": {name:
-    fields}}`` for each changed item, where ``fields`` maps every top-level field that differs to
-    ``{"from": old, "to": new}``; a field the item gained has no ``"from"`` key and a field it lost
-    has no ``"to"`` key, so a ``null`` value is never mistaken for an absent field. Detail values are
-    copies. A state or event that is not an object has no fields to show.
+    Returns ``{"states": {"added", "removed", "changed"}, "events": {"added", "removed", "changed"}}`` with
+    sorted ids and names (added = in ``b`` and not in ``a``), plus ``"entrance": {"from", "to"}`` when the
+    entrance state differs (``None`` for a world without one), and ``"world": {"changed": [field, …]}`` naming
+    the top-level fields other than ``scene`` that differ (an addition to the API's diff shape: without it two
+    worlds that differ only in, say, ``narrate`` would read as identical). With ``detail=True`` it adds
+    ``"detail": {"states": {id: fields}, "events": {name: fields}}`` for each changed item, where ``fields``
+    maps every top-level field that differs to ``{"from": old, "to": new}``; a field the item gained has no
+    ``"from"`` key and a field it lost has no ``"to"`` key, so a ``null`` value is never mistaken for an
+    absent field. Detail values are copies. A state or event that is not an object has no fields to show.
 
     Cost: O(states + events) dictionary lookups and comparisons; identical objects cost nothing.
     """
@@ -66,9 +68,27 @@ def diff(a: Mapping[str, Any], b: Mapping[str, Any], detail: bool = False) -> di
     before, after = entrance_id(a), entrance_id(b)
     if before != after:
         result["entrance"] = {"from": before, "to": after}
+    fields = _changed_fields(a, b)
+    if fields:
+        result["world"] = {"changed": fields}
     if detail:
         result["detail"] = {"states": _details(state_changes), "events": _details(event_changes)}
     return result
+
+
+def _changed_fields(a: Mapping[str, Any], b: Mapping[str, Any]) -> list[str]:
+    """Top-level fields other than ``scene`` that differ (``narrate``, ``story``, ``cutscenes``…).
+
+    ``entrance`` is named only when it differs beyond its state, which ``"entrance"`` reports."""
+    return sorted(key for key in (a.keys() | b.keys()) - {"scene"}
+                  if _field(a, key) is not _field(b, key) and _field(a, key) != _field(b, key))
+
+
+def _field(world: Mapping[str, Any], key: str) -> Any:
+    value = world.get(key, _ABSENT)
+    if key == "entrance" and isinstance(value, dict):
+        return {k: v for k, v in value.items() if k != "state"}
+    return value
 
 
 def _summary(changes: _Changes) -> dict[str, list[str]]:

@@ -263,9 +263,18 @@ def reference(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
         "states": compare(singletons(a), singletons(b)),
         "events": compare(groups(a), groups(b)),
     }
+    missing = object()
     entrances = [doc.get("entrance", {}).get("state") for doc in (a, b)]
     if entrances[0] != entrances[1]:
         result["entrance"] = {"from": entrances[0], "to": entrances[1]}
+    def field(doc: dict[str, Any], key: str) -> Any:
+        value = doc.get(key, missing)
+        return {k: v for k, v in value.items() if k != "state"} if key == "entrance" and isinstance(value, dict) \
+            else value
+
+    fields = sorted(k for k in (a.keys() | b.keys()) - {"scene"} if field(a, k) != field(b, k))
+    if fields:
+        result["world"] = {"changed": fields}
     return result
 
 
@@ -355,3 +364,14 @@ def test_diff_names_exactly_the_edited_ids(a: dict[str, Any], data: st.DataObjec
         "removed": sorted(removed_events),
         "changed": sorted(edited_events),
     }
+
+
+def test_top_level_fields_are_named_under_world() -> None:
+    a = {"scene": {"states": {}, "events": []}, "narrate": False, "story": {"logline": "x"}, "hud": 1}
+    b = {"scene": {"states": {}, "events": []}, "narrate": True, "story": {"logline": "x"}, "music": 2}
+    assert diff(a, b)["world"] == {"changed": ["hud", "music", "narrate"]}
+    assert "world" not in diff(a, a)
+    moved = {**a, "entrance": {"state": "x"}}
+    assert "world" not in diff(moved, {**a, "entrance": {"state": "y"}})
+    framed = {**a, "entrance": {"state": "x", "image": {"src": "f.png"}}}
+    assert diff(moved, framed)["world"] == {"changed": ["entrance"]}
