@@ -12,6 +12,9 @@
 - ``writes``: single-op writes (``PATCH …/states/{id}``) from 16 concurrent clients, on one world
   (writers serialize on its rev) and on 16 worlds; throughput, p50 and p99 latency, with the
   durable default (``synchronous=full``) and with ``synchronous=normal``.
+- ``writes, 10,000 states``: the same single-op write on one large generated world (~14 MB stored)
+  from 4 clients, a bounded number of requests: what a write costs when the document is big (the
+  decode it may skip, the encode it cannot).
 
 Server and load generator share one process and event loop, so absolute numbers are a floor and
 the client's own cost is in both sides of the ratio.
@@ -44,6 +47,9 @@ PREMISE = "a drowned cathedral city under a green winter sky"
 CLIENTS = 16
 SCENE_TARGET = 0.6
 WRITE_WORLD_SIZE = 50
+BIG_WORLD_SIZE = 10_000
+BIG_CLIENTS = 4
+BIG_WRITES = 120
 
 
 def _port() -> int:
@@ -180,11 +186,35 @@ async def _write_rows(session: aiohttp.ClientSession, url: str, key: str, reques
     return rows
 
 
+async def _big_write_rows(session: aiohttp.ClientSession, url: str, key: str, synchronous: str) -> list[Row]:
+    world = generate(PREMISE, seed=1, size=BIG_WORLD_SIZE)
+    world_id = await _register(session, url, key, world)
+    state = next(iter(world["scene"]["states"]))
+    headers = {"Authorization": f"Bearer {key}"}
+    target = f"{url}/v1/worlds/{world_id}/states/{state}"
+
+    async def write(n: int) -> int:
+        async with session.patch(target, json={"ambient": [f"a drip of water, beat {n}"]}, headers=headers) as resp:
+            await resp.read()
+            return resp.status
+
+    await _load(BIG_CLIENTS, BIG_CLIENTS, write)  # warm up
+    wall, latencies = await _load(BIG_WRITES, BIG_CLIENTS, write)
+    return [Row(
+        f"shell: single-op writes ({BIG_WORLD_SIZE:,} states), {BIG_CLIENTS} clients, one world, "
+        f"synchronous={synchronous}",
+        wall / BIG_WRITES, None, None, None,
+        f"{BIG_WRITES / wall:,.1f} writes/s, p50 {_pct(latencies, 0.5) * 1e3:.1f} ms, "
+        f"p99 {_pct(latencies, 0.99) * 1e3:.1f} ms",
+    )]
+
+
 async def _rows(requests: int, size: int, rounds: int, synchronous: str, scene: bool) -> list[Row]:
     rows: list[Row] = []
     with tempfile.TemporaryDirectory() as tmp:
         config = Config(db=Path(tmp) / "bench.db", jwt_secret=SECRET, rate_live=RateLimit(0.0, 0),
-                        sqlite_synchronous=synchronous)  # type: ignore[arg-type]
+                        sqlite_synchronous=synchronous,  # type: ignore[arg-type]
+                        max_body_bytes=64 * 1024 * 1024)  # room to register the 10,000-state world
         runner, url = await _serve(create_app(config))
         try:
             async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=CLIENTS * 2)) as session:
@@ -192,6 +222,8 @@ async def _rows(requests: int, size: int, rounds: int, synchronous: str, scene: 
                 if scene:
                     rows += await _scene_rows(session, url, key, size, requests, rounds)
                 rows += await _write_rows(session, url, key, requests, synchronous)
+                if scene:
+                    rows += await _big_write_rows(session, url, key, synchronous)
         finally:
             await runner.cleanup()
     return rows

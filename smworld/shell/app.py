@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator, Callable
 
 from aiohttp import web
 
-from .cache import ResponseCache
+from .cache import ResponseCache, WorldCache
 from .config import Config
 from .idempotency import idempotent
 from .jobs import JobRunner
@@ -48,7 +48,8 @@ def create_app(
         client_max_size=config.max_body_bytes,
     )
     app[CONFIG] = config
-    app[SERVICES] = Services(clock=clock, cache=ResponseCache(config.response_cache_bytes))
+    app[SERVICES] = Services(clock=clock, cache=ResponseCache(config.response_cache_bytes),
+                             worlds=WorldCache(config.world_cache_bytes))
     for routes in ALL:
         routes.install(app, idempotent)
     app.on_response_prepare.append(add_common_headers)

@@ -72,8 +72,10 @@ class Config:
     response_cache_bytes: int = 32 * 1024 * 1024
     """Size of the per-process cache of encoded world reads (scene, world document) by exact
     version; 0 turns it off."""
+    world_cache_bytes: int = 64 * 1024 * 1024
+    """Bound of the per-process cache of decoded world documents by exact ``(rev, meta_rev)``,
+    counted in stored document bytes (a decoded world takes about three times that); 0 turns it off."""
     job_max_attempts: int = 3
-    generation_max_size: int = 2000
     shutdown_timeout_s: float = 10.0
     log_level: str = "INFO"
 
@@ -116,6 +118,8 @@ class Config:
             raise ConfigError(f"reservation_ttl_s {self.reservation_ttl_s}: expected at least 1 second")
         if self.response_cache_bytes < 0:
             raise ConfigError(f"response_cache_bytes {self.response_cache_bytes}: expected 0 (off) or more")
+        if self.world_cache_bytes < 0:
+            raise ConfigError(f"world_cache_bytes {self.world_cache_bytes}: expected 0 (off) or more")
         if self.sqlite_synchronous not in ("full", "normal"):
             raise ConfigError(f"sqlite_synchronous {self.sqlite_synchronous!r}: expected full or normal")
         if self.jwt_secret is not None and len(self.jwt_secret.encode()) < 32:
@@ -196,6 +200,7 @@ _ENV: dict[str, tuple[str, Callable[[str], Any]]] = {
     "idempotency_ttl_s": ("SMWORLD_IDEMPOTENCY_TTL", lambda raw: _parse_int(raw, minimum=1)),
     "reservation_ttl_s": ("SMWORLD_RESERVATION_TTL", lambda raw: _parse_int(raw, minimum=1)),
     "response_cache_bytes": ("SMWORLD_RESPONSE_CACHE_BYTES", lambda raw: _parse_int(raw, minimum=0)),
+    "world_cache_bytes": ("SMWORLD_WORLD_CACHE_BYTES", lambda raw: _parse_int(raw, minimum=0)),
     "job_max_attempts": ("SMWORLD_JOB_MAX_ATTEMPTS", lambda raw: _parse_int(raw, minimum=1)),
     "shutdown_timeout_s": ("SMWORLD_SHUTDOWN_TIMEOUT", _parse_float),
     "log_level": ("SMWORLD_LOG_LEVEL", lambda raw: raw.strip().upper()),

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from .cache import ResponseCache
+from .cache import ResponseCache, WorldCache
 from .config import Config
 from .metering import RateDecision, RateLimiter
 from .store.base import WorldMeta
@@ -72,6 +72,7 @@ class Services:
     clock: Callable[[], float] = time.time
     limiter: RateLimiter = field(default_factory=RateLimiter)
     cache: ResponseCache = field(default_factory=lambda: ResponseCache(0))
+    worlds: WorldCache = field(default_factory=lambda: WorldCache(0))
     store: Store | None = None
     jwt_secret: str = ""
     jobs: JobRunner | None = None

@@ -14,14 +14,20 @@
   world's exact version, rendering them only on a miss. The scene's ETag is its ``rev``; the world
   document's is ``rev`` too until a metadata change (which leaves ``rev`` alone), then
   ``rev.meta_rev`` — so a client never keeps a stale name or visibility.
+- Decoded documents come from the app's :class:`~smworld.shell.cache.WorldCache` by exact
+  ``(rev, meta_rev)`` (:func:`decoded_world`); a write puts the kernel's result there under its new
+  version. They are shared values: nothing in the shell changes a decoded world in place.
+- Heavy work (decoding, gating or applying to a large document, a long batch) runs in a worker
+  thread, small work inline: :func:`off_loop` is the one place that decides.
 """
 
 from __future__ import annotations
 
+import asyncio
 import re
 import unicodedata
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import msgspec
 from aiohttp import web
@@ -51,10 +57,12 @@ __all__ = [
     "check_rev",
     "commit_ops",
     "decode_doc",
+    "decoded_world",
     "encode_doc",
     "gate_refusal",
     "meta_summary",
     "new_meta",
+    "off_loop",
     "readable_meta",
     "readable_world",
     "slugify",
@@ -73,6 +81,38 @@ _WRITE_ATTEMPTS = 50
 _decoder = msgspec.json.Decoder()
 _top_level = msgspec.json.Decoder(dict[str, msgspec.Raw])
 _encoder = msgspec.json.Encoder()
+LARGE_DOC_BYTES = 256 * 1024
+"""Work on a document over this many bytes runs in a worker thread (below it a thread hop costs more
+than it saves)."""
+LARGE_BATCH = 100
+"""So does applying a batch of more ops than this."""
+R = TypeVar("R")
+
+
+async def off_loop(fn: Callable[..., R], *args: Any, doc_bytes: int = 0, ops: int = 0) -> R:
+    """``fn(*args)`` in a worker thread when the work is large (a document of more than
+    :data:`LARGE_DOC_BYTES` or a batch of more than :data:`LARGE_BATCH` ops), else inline.
+
+    Only for pure work on values nobody changes (kernel calls, decode/encode): the thread shares them.
+    """
+    if doc_bytes > LARGE_DOC_BYTES or ops > LARGE_BATCH:
+        return await asyncio.to_thread(fn, *args)
+    return fn(*args)
+
+
+async def decoded_world(request: web.Request, record: WorldRecord) -> dict[str, Any]:
+    """``record``'s document decoded — from the app's world cache when it holds exactly this
+    ``(rev, meta_rev)``, else decoded (off the loop when large) and kept there.
+
+    The result is shared with other requests: read it, never change it.
+    """
+    cache = services(request).worlds
+    version = (record.meta.rev, record.meta.meta_rev)
+    world = cache.get(record.meta.id, version)
+    if world is None:
+        world = await off_loop(decode_doc, record.doc, doc_bytes=len(record.doc))
+        cache.put(record.meta.id, version, world, len(record.doc))
+    return world
 
 
 def decode_doc(doc: bytes) -> dict[str, Any]:
@@ -340,24 +380,33 @@ async def commit_ops(
     """Apply ``ops`` to the stored world through the kernel and commit with a rev compare-and-set.
 
     ``single``: a one-op REST endpoint — an op that cannot apply answers its own status (404/400).
-    ``precheck`` may refuse (raise) after seeing the exact document the ops will apply to.
+    ``precheck`` may refuse (raise) after seeing the exact document the ops will apply to; it must
+    not change it.
+    The world the ops apply to comes from the app's world cache when it holds the stored version, and
+    the kernel's result goes there under the new version, so the next write skips the decode.
     """
-    store = services(request).require_store()
+    svc = services(request)
+    store = svc.require_store()
+    batch = len(ops) if isinstance(ops, list) else 0
 
     async def attempt(match: IfMatch | None) -> web.Response:
         record = await writable_world(request, world_id)
         check_rev(match, record.meta.rev)
-        world = decode_doc(record.doc)
+        size = len(record.doc)
+        world = await decoded_world(request, record)
         if precheck is not None:
             precheck(world)
-        result = apply_ops(world, ops)
+        # one op on a large world is ~1 ms: inline; a batch on one goes to a thread
+        result = await off_loop(apply_ops, world, ops, doc_bytes=0 if single else size, ops=batch)
         refusal = _refusal(result, single)
         if refusal is not None:
             raise refusal
-        meta = await store.write_world(world_id, record.meta.rev, encode_doc(result.world), services(request).clock(),
+        doc = await off_loop(encode_doc, result.world, doc_bytes=size)
+        meta = await store.write_world(world_id, record.meta.rev, doc, svc.clock(),
                                        expected_meta_rev=record.meta.meta_rev)
+        svc.worlds.put(world_id, (meta.rev, meta.meta_rev), result.world, len(doc))
         body = {
-            "world": result.world,
+            "world": msgspec.Raw(doc),  # the stored bytes, not a second encode
             "diagnostics": result.diagnostics,
             "applyErrors": result.applyErrors,
             "rev": str(meta.rev),

@@ -15,10 +15,10 @@ def test_defaults_and_environment():
     config = Config.from_env({
         "SMWORLD_PORT": "9000", "SMWORLD_DB": "/tmp/x.db", "SMWORLD_RATE_LIMIT_LIVE": "5:10",
         "SMWORLD_RATE_LIMIT_TEST": "0", "SMWORLD_CAP_GENERATION": "7", "SMWORLD_SQLITE_SYNCHRONOUS": "NORMAL",
-        "SMWORLD_RESERVATION_TTL": "60", "SMWORLD_RESPONSE_CACHE_BYTES": "0",
+        "SMWORLD_RESERVATION_TTL": "60", "SMWORLD_RESPONSE_CACHE_BYTES": "0", "SMWORLD_WORLD_CACHE_BYTES": "1024",
     })
     assert config.port == 9000 and config.db == Path("/tmp/x.db")
-    assert config.reservation_ttl_s == 60 and config.response_cache_bytes == 0
+    assert config.reservation_ttl_s == 60 and config.response_cache_bytes == 0 and config.world_cache_bytes == 1024
     assert config.rate_live == RateLimit(5.0, 10) and not config.rate_test.enabled
     assert config.default_caps["generation"] == 7 and config.sqlite_synchronous == "normal"
 
@@ -40,6 +40,7 @@ def test_flags_override_environment():
         ("SMWORLD_MAX_BODY_BYTES", "12"),
         ("SMWORLD_RESERVATION_TTL", "0"),
         ("SMWORLD_RESPONSE_CACHE_BYTES", "-1"),
+        ("SMWORLD_WORLD_CACHE_BYTES", "lots"),
     ],
 )
 def test_malformed_values_name_the_variable(variable, value):

@@ -20,7 +20,17 @@ from ..auth import AuthRule
 from ..errors import BadRequest, NotFound, Unprocessable
 from ..http import SCHEMA_VERSION, Routes, json_response, read_json
 from ..store.base import WorldRecord
-from ..worlds import cached_read, commit_ops, decode_doc, encode_doc, etag, gate_refusal, readable_world
+from ..worlds import (
+    cached_read,
+    commit_ops,
+    decode_doc,
+    decoded_world,
+    encode_doc,
+    etag,
+    gate_refusal,
+    off_loop,
+    readable_world,
+)
 
 __all__ = ["routes"]
 
@@ -133,7 +143,7 @@ async def read_graph(request: web.Request) -> web.Response:
 async def list_states(request: web.Request) -> web.Response:
     """Every state by id."""
     record = await readable_world(request, request.match_info["id"])
-    return json_response({"states": world_states(decode_doc(record.doc))}, headers=etag(record.meta.rev))
+    return json_response({"states": world_states(await decoded_world(request, record))}, headers=etag(record.meta.rev))
 
 
 @routes.route("GET", "/v1/worlds/{id}/states/{stateId}", summary="Get one state", auth=READ, errors=(404,),
@@ -142,7 +152,7 @@ async def get_state(request: web.Request) -> web.Response:
     """One state."""
     record = await readable_world(request, request.match_info["id"])
     state_id = request.match_info["stateId"]
-    state = world_states(decode_doc(record.doc)).get(state_id)
+    state = world_states(await decoded_world(request, record)).get(state_id)
     if state is None:
         raise NotFound(f"no state {state_id!r} in this world")
     return json_response({"id": state_id, "state": state}, headers=etag(record.meta.rev))
@@ -201,7 +211,7 @@ async def delete_state(request: web.Request) -> web.Response:
 async def list_events(request: web.Request) -> web.Response:
     """Every event, in order."""
     record = await readable_world(request, request.match_info["id"])
-    return json_response({"events": world_events(decode_doc(record.doc))}, headers=etag(record.meta.rev))
+    return json_response({"events": world_events(await decoded_world(request, record))}, headers=etag(record.meta.rev))
 
 
 @routes.route("GET", f"/v1/worlds/{{id}}/events/{EVENT_NAME}", summary="Get one event", auth=READ, errors=(404,),
@@ -210,7 +220,7 @@ async def get_event(request: web.Request) -> web.Response:
     """One event, addressed by its unique name."""
     record = await readable_world(request, request.match_info["id"])
     name = request.match_info["name"]
-    found = find_event(decode_doc(record.doc), name)
+    found = find_event(await decoded_world(request, record), name)
     if found is None:
         raise NotFound(f"no event {name!r} in this world")
     return json_response({"event": found[1]}, headers=etag(record.meta.rev))
@@ -270,7 +280,16 @@ async def apply_batch(request: web.Request) -> web.Response:
     return await commit_ops(request, request.match_info["id"], body["ops"], single=False)
 
 
-async def _subject(request: web.Request) -> dict[str, Any]:
+class _Subject(msgspec.Struct):
+    """What validate/lint check: the world, its size in bytes (to decide :func:`off_loop`), and the
+    stored bytes when it is the stored world (served as they are)."""
+
+    world: dict[str, Any]
+    size: int
+    stored: bytes | None = None
+
+
+async def _subject(request: web.Request) -> _Subject:
     """The inline ``world`` (or ``data``) override if the body has one, else the stored world."""
     body = await read_json(request, empty={})
     if not isinstance(body, dict):
@@ -282,10 +301,10 @@ async def _subject(request: web.Request) -> dict[str, Any]:
     record = await readable_world(request, request.match_info["id"])
     inline = body.get("world", body.get("data"))
     if inline is None:
-        return decode_doc(record.doc)
+        return _Subject(await decoded_world(request, record), len(record.doc), record.doc)
     if not isinstance(inline, dict):
         raise Unprocessable("world: expected a JSON object", errors=["world: expected object"])
-    return inline
+    return _Subject(inline, request.content_length or 0)
 
 
 _CHECK_BODY = {"type": "object", "properties": {"world": _OBJECT}}
@@ -298,10 +317,11 @@ _CHECK_BODY = {"type": "object", "properties": {"world": _OBJECT}}
               description="Checks the inline `world` if given, else the stored one; never persists.")
 async def validate(request: web.Request) -> web.Response:
     """200 with the world when it has no errors, else 422 with the diagnostics."""
-    world = await _subject(request)
-    report = gate.validate(world)
+    subject = await _subject(request)
+    report = await off_loop(gate.validate, subject.world, doc_bytes=subject.size)
     if not report.ok:
         raise gate_refusal("the world has errors", report.diagnostics)
+    world = msgspec.Raw(subject.stored) if subject.stored is not None else subject.world
     return json_response({"ok": True, "world": world, "diagnostics": report.diagnostics,
                           "schemaVersion": SCHEMA_VERSION})
 
@@ -314,7 +334,7 @@ async def validate(request: web.Request) -> web.Response:
               description="Every finding, advisory: never 4xx on doctrine hits.")
 async def lint(request: web.Request) -> web.Response:
     """Every gate finding with the prompt budget."""
-    world = await _subject(request)
-    report = gate.lint(world)
+    subject = await _subject(request)
+    report = await off_loop(gate.lint, subject.world, doc_bytes=subject.size)
     return json_response({"ok": report.ok, "diagnostics": report.diagnostics, "promptBudget": report.promptBudget,
                           "schemaVersion": SCHEMA_VERSION})

@@ -17,7 +17,7 @@ from ..snapshots import materialize, resolve_version, snapshot_records
 from ..store.base import VersionRecord
 from ..worlds import (
     check_rev,
-    decode_doc,
+    decoded_world,
     encode_doc,
     etag,
     readable_meta,
@@ -95,7 +95,7 @@ async def create_version(request: web.Request) -> web.Response:
         await _version(request, world_id, parent)
         parent_contents = await resolve_version(store, world_id, parent)
     version, objects = snapshot_records(
-        decode_doc(record.doc), world_id, version_id=str(uuid.uuid4()), parent=parent, source=data.source,
+        await decoded_world(request, record), world_id, version_id=str(uuid.uuid4()), parent=parent, source=data.source,
         title=data.title, created_at=services(request).clock(), parent_contents=parent_contents,
     )
     await store.add_version(version, objects, move_head_from=head if parent == head else False)
@@ -187,9 +187,12 @@ async def checkout(request: web.Request) -> web.Response:
         version = await _version(request, world_id, data.versionId)
         snapshot = await materialize(store, world_id, version.id)
         world = with_meta(snapshot, id=meta.id, name=meta.name, description=meta.description, cover=meta.cover)
-        updated = await store.checkout(world_id, version.id, meta.rev, encode_doc(world), services(request).clock(),
+        doc = encode_doc(world)
+        updated = await store.checkout(world_id, version.id, meta.rev, doc, services(request).clock(),
                                        expected_meta_rev=meta.meta_rev)
-        body = {"world": world, "rev": str(updated.rev), "head": updated.head, "schemaVersion": SCHEMA_VERSION}
+        services(request).worlds.put(world_id, (updated.rev, updated.meta_rev), world, len(doc))
+        body = {"world": msgspec.Raw(doc), "rev": str(updated.rev), "head": updated.head,
+                "schemaVersion": SCHEMA_VERSION}
         return json_response(body, headers=etag(updated.rev))
 
     return await write_with_retries(request, world_id, attempt)

@@ -36,10 +36,12 @@ from ..store.base import JobRecord, Reservation, WorldMeta
 from ..worlds import (
     cached_read,
     decode_doc,
+    decoded_world,
     encode_doc,
     gate_refusal,
     meta_summary,
     new_meta,
+    off_loop,
     readable_world,
     with_meta,
     world_body,
@@ -141,8 +143,11 @@ def _created(meta: WorldMeta) -> web.Response:
 
 
 async def _register(request: web.Request, data: WorldCreate, world: dict[str, Any]) -> web.Response:
-    decoded = codec.decode(world)
-    report = gate.validate(decoded)
+    def check() -> tuple[dict[str, Any], gate.Report]:
+        decoded = codec.decode(world)
+        return decoded, gate.validate(decoded)
+
+    decoded, report = await off_loop(check, doc_bytes=request.content_length or 0)
     if not report.ok:
         raise gate_refusal("the world has errors and was not saved", report.diagnostics)
     return await _save_new(request, data, decoded)
@@ -339,6 +344,7 @@ async def delete_world(request: web.Request) -> web.Response:
     svc = services(request)
     deleted = await svc.require_store().delete_world(world_id)
     svc.cache.forget(world_id)
+    svc.worlds.forget(world_id)
     if not deleted:  # a concurrent DELETE got there first
         raise NotFound(f"no world {world_id!r} (for this API key's app and mode)")
     return json_response({"ok": True, "deleted": world_id})
@@ -358,7 +364,7 @@ async def fork_world(request: web.Request) -> web.Response:
     fields: dict[str, Any] = {"id": world_id}
     if data.name is not None:
         fields["name"] = data.name
-    doc = with_meta(decode_doc(source.doc), **fields)
+    doc = with_meta(await decoded_world(request, source), **fields)
     meta = _new_meta(request, world_id, doc, "private")
     version, objects = snapshot_records(doc, world_id, version_id=str(uuid.uuid4()), parent=None, source="fork",
                                         title=f"fork of {source.meta.name}", created_at=meta.created_at)
