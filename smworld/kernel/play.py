@@ -51,6 +51,7 @@ non-negative integer.
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, TypeGuard
 
@@ -189,12 +190,12 @@ def _strings(value: Any) -> frozenset[str] | None:
     return None
 
 
-def _is_state(state_id: Any, world: WorldDoc) -> TypeGuard[str]:
+def _is_state(state_id: Any, world: Mapping[str, Any]) -> TypeGuard[str]:
     """Whether ``state_id`` names a state object of the world."""
     return isinstance(state_id, str) and isinstance(states(world).get(state_id), dict)
 
 
-def entrance_state(world: WorldDoc) -> str | None:
+def entrance_state(world: Mapping[str, Any]) -> str | None:
     """The entrance's state id when it names an existing state, else None."""
     state_id = entrance_id(world)
     return state_id if _is_state(state_id, world) else None
@@ -207,7 +208,7 @@ def ending_of(world: WorldDoc, state_id: str) -> dict[str, Any] | None:
     return found if isinstance(found, dict) else None
 
 
-def landing(world: WorldDoc, to: Any) -> tuple[str, tuple[str, frozenset[str]] | None] | None:
+def landing(world: Mapping[str, Any], to: Any) -> tuple[str, tuple[str, frozenset[str]] | None] | None:
     """Where a transition to ``to`` lands, with the cutscene ``(id, requires)`` it plays through.
 
     A state id wins over a cutscene id (the gate reports such a clash); the first well-formed

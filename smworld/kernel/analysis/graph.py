@@ -15,15 +15,18 @@ states are skipped.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import networkx as nx
 
 from ..play import landing
-from ..world import WorldDoc, iter_named_events, states
+from ..world import iter_named_events, states
 
 __all__ = ["state_graph"]
 
 
-def state_graph(world: WorldDoc) -> nx.DiGraph:
+def state_graph(world: Mapping[str, Any]) -> nx.DiGraph:
     """The networkx DiGraph of state→state moves (see the module docstring).
 
     Complexity: O(S + E) for S states and E events, plus a scan of the cutscenes for each

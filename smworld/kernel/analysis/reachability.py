@@ -16,16 +16,18 @@ question (:mod:`smworld.kernel.analysis.winnability`).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import networkx as nx
 
 from ..play import entrance_state
-from ..world import WorldDoc
 from .graph import state_graph
 
 __all__ = ["reachability", "reachable_states"]
 
 
-def reachability(world: WorldDoc) -> dict[str, list[str]]:
+def reachability(world: Mapping[str, Any]) -> dict[str, list[str]]:
     """Each state reachable from the entrance → a shortest list of event names leading there.
 
     Breadth-first over the state graph; among equally short paths the one using events earliest in
@@ -43,7 +45,7 @@ def reachability(world: WorldDoc) -> dict[str, list[str]]:
     return paths
 
 
-def reachable_states(world: WorldDoc) -> set[str]:
+def reachable_states(world: Mapping[str, Any]) -> set[str]:
     """The states a path from the entrance reaches (the entrance included); empty without one.
 
     Complexity: O(S + E).

@@ -2,15 +2,15 @@
 ``duplicate-prose``.
 
 Advisory whole-world passes (warnings and infos): ``lint`` runs them, the write gate does not.
-Reachability follows transitions with a ``to``, through cutscenes to the state a clip lands in,
-ignoring flags (the winnability proof is the flag-aware answer).
+Reachability is :func:`~smworld.kernel.analysis.reachability.reachable_states` (transitions with a
+``to``, through cutscenes, flags ignored; the winnability proof is the flag-aware answer).
 """
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Iterator
 
+from ..analysis.reachability import reachable_states
 from ..diagnostics import Diagnostic
 from ..prose import render_text
 from ..world import entrance_id, state_path
@@ -27,39 +27,9 @@ DUPLICATE_PROSE = Rule("duplicate-prose", "info", "Two states have identical `ba
 RULES = (UNREACHABLE_STATE, DEAD_END, NO_ENDING, DUPLICATE_PROSE)
 
 
-def _edges(view: View) -> dict[str, list[str]]:
-    """State → states a transition leads to (a cutscene target lands in the cutscene's ``to``)."""
-    lands = {c["id"]: c["to"] for c in view.top("cutscenes")
-             if isinstance(c, dict) and isinstance(c.get("id"), str) and isinstance(c.get("to"), str)}
-    edges: dict[str, list[str]] = {}
-    rows = view.all_events
-    for kind, origin, target in zip(rows.column("kind"), rows.column("from"), rows.column("to"), strict=True):
-        if kind == "transition" and isinstance(target, str):
-            land = target if target in view.states else lands.get(target)
-            if land in view.states:
-                for sid in strings(origin):
-                    edges.setdefault(sid, []).append(land)
-    return edges
-
-
-def _reachable(view: View, edges: dict[str, list[str]]) -> set[str] | None:
-    """States reachable from the entrance, or None when the entrance is missing or broken."""
-    start = entrance_id(view.world)
-    if start is None or start not in view.states:
-        return None
-    seen, queue = {start}, deque([start])
-    while queue:
-        for land in edges.get(queue.popleft(), ()):
-            if land not in seen:
-                seen.add(land)
-                queue.append(land)
-    return seen
-
-
 def _run(view: View, scope: Scope | None, want: Want) -> Iterator[Diagnostic]:
-    edges = _edges(view)
-    reachable = _reachable(view, edges)
-    if reachable is not None:
+    if entrance_id(view.world) in view.states:
+        reachable = reachable_states(view.world)
         rows = view.all_events
         exits = {sid for kind, origin, target in zip(rows.column("kind"), rows.column("from"), rows.column("to"),
                                                      strict=True)
