@@ -19,11 +19,11 @@ from typing import Any
 import msgspec
 
 from smworld.kernel.versions import (
-    Full,
     Resolved,
     build_world,
     manifest_from_json,
     manifest_to_json,
+    referenced,
     resolve,
     stage,
 )
@@ -61,10 +61,6 @@ def snapshot_records(
     return record, objects
 
 
-def _hashes(contents: Full) -> set[str]:
-    return {contents.frame, *(contents.states or {}).values(), *(contents.events or ())}
-
-
 async def resolve_version(store: Store, world_id: str, version_id: str) -> Resolved:
     """The full contents of a stored version; 404 when there is no such version."""
     chain = await store.version_chain(world_id, version_id)
@@ -76,6 +72,6 @@ async def resolve_version(store: Store, world_id: str, version_id: str) -> Resol
 async def materialize(store: Store, world_id: str, version_id: str) -> WorldDoc:
     """The world a version snapshotted, rebuilt from its objects."""
     contents = (await resolve_version(store, world_id, version_id)).contents
-    raw = await store.get_objects(world_id, sorted(_hashes(contents)))
+    raw = await store.get_objects(world_id, sorted(referenced(contents)))
     objects: dict[str, Any] = {h: _decoder.decode(body) for h, body in raw.items()}
     return build_world(contents, objects)
