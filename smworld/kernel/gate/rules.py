@@ -13,15 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import msgspec
 
 from ..diagnostics import Diagnostic, Loc, Severity
-
-if TYPE_CHECKING:
-    from .scope import Change, Scope
-    from .view import View
+from .scope import Change
+from .view import Scope, View
 
 __all__ = ["Check", "LintInfo", "Rule", "Want"]
 
@@ -54,8 +51,8 @@ class Rule:
         return LintInfo(self.id, self.severity, self.description)
 
 
-Run = Callable[["View", "Scope | None", Want], Iterable[Diagnostic]]
-Widen = Callable[["Change"], "Scope"]
+Run = Callable[[View, Scope | None, Want], Iterable[Diagnostic]]
+Widen = Callable[[Change], Scope]
 
 
 @dataclass(frozen=True, slots=True)

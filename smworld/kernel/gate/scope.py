@@ -14,7 +14,8 @@ if something it depends on changed, so each check re-runs on both worlds over ju
 - luminance round trips: the round-trip partners of a touched transition whose ends or thresholds
   changed (``evidence._widen_pairs``).
 
-This module holds the scope type, the change and the generic widenings; a check with its own index
+This module holds the change and the generic widenings (the scope type lives beside the
+:class:`~.view.View` whose rows it selects, and is re-exported here); a check with its own index
 widens next to it. Nothing scans the world unless the change demands it: editing one state's prose
 touches no index at all. Events are scoped by name, so an event without a usable name can only be
 re-checked by a full run (the ops mark such a batch ``everything``).
@@ -23,26 +24,13 @@ re-checked by a full run (the ops mark such a batch ``everything``).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
 from ..touched import Touched
-from .view import View, is_ending, strings
+from .view import Scope, View, is_ending, strings
 
 __all__ = ["Change", "Scope", "items", "links", "mentions", "names"]
-
-
-@dataclass(frozen=True, slots=True)
-class Scope:
-    """State ids, event names and whether the world-level parts are to be re-checked."""
-
-    states: frozenset[str] = frozenset()
-    events: frozenset[str] = frozenset()
-    world: bool = False
-
-    def __bool__(self) -> bool:
-        return bool(self.states or self.events or self.world)
 
 
 class Change:

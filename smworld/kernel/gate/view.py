@@ -1,8 +1,11 @@
-"""A world under judgement: what the checks read, gathered once per gate run.
+"""A world under judgement: what the checks read, gathered once per gate run, and the part of it
+(a :class:`Scope`) a check is asked to look at.
 
 Checks read a world that may be malformed anywhere, so everything here reads defensively. The
 columns (one field of every event or state) are built at C speed and shared by every check of a
-run; indexes that several checks need are memoised on the view (per run, never global).
+run; indexes that several checks need are memoised on the view (per run, never global). What a write
+can have changed, and so which scope each check re-runs on, is :mod:`.scope`'s business; that
+module builds on this one, never the other way round.
 """
 
 from __future__ import annotations
@@ -11,15 +14,12 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import repeat
-from typing import TYPE_CHECKING, Any, TypeGuard, TypeVar
+from typing import Any, TypeGuard, TypeVar
 
 from ..hotkeys import Hotkey, parse_hotkey
 from ..world import events, states
 
-if TYPE_CHECKING:
-    from .scope import Scope
-
-__all__ = ["Rows", "View", "column", "is_ending", "is_number", "strings"]
+__all__ = ["Rows", "Scope", "View", "column", "is_ending", "is_number", "strings"]
 
 T = TypeVar("T")
 
@@ -47,6 +47,18 @@ def is_ending(state: Any) -> bool:
 def is_number(value: Any) -> TypeGuard[int | float]:
     """Whether a JSON value is a number (``true``/``false`` are not, though Python calls them ints)."""
     return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """State ids, event names and whether the world-level parts are to be re-checked."""
+
+    states: frozenset[str] = frozenset()
+    events: frozenset[str] = frozenset()
+    world: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(self.states or self.events or self.world)
 
 
 @dataclass(frozen=True, slots=True)
