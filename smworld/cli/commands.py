@@ -10,12 +10,12 @@ from typing import Any
 import msgspec
 
 from smworld.kernel import codec, gate
-from smworld.kernel.analysis.verdict import verdict
 from smworld.kernel.analysis.winnability import prove
 from smworld.kernel.diagnostics import Diagnostic
 from smworld.kernel.diff import diff as diff_worlds
 from smworld.kernel.errors import OpsRequestError
 from smworld.kernel.generate import generate
+from smworld.kernel.playability import verdict
 from smworld.kernel.write import apply_ops
 
 from .io import CliError, emit_json, read_json, read_world, write_output

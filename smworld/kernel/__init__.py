@@ -15,7 +15,7 @@ True
 from __future__ import annotations
 
 from . import model, versions
-from .analysis import Proof, Verdict, prove, reachability, reachable_states, verdict
+from .analysis import Proof, prove, reachability, reachable_states
 from .codec import SCHEMA_VERSION, decode, encode, json_schema, parse_json, to_struct
 from .diagnostics import Diagnostic
 from .diff import diff
@@ -24,6 +24,7 @@ from .gate import LINTS, PROMPT_BUDGET, LintInfo, LintReport, Report, lint, vali
 from .generate import GenerateError, generate
 from .ops import OPS, ApplyError, run_ops
 from .play import Choice, Play, PlayError, available, fire, start, tick
+from .playability import Verdict, verdict
 from .write import WriteResult, apply_ops
 
 __all__ = [

@@ -14,7 +14,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from smworld.kernel.analysis.verdict import verdict
 from smworld.kernel.analysis.winnability import prove
 from smworld.kernel.errors import SMWorldError
 from smworld.kernel.gate import PROMPT_BUDGET, validate
@@ -23,6 +22,7 @@ from smworld.kernel.generate.build import HOTKEYS
 from smworld.kernel.generate.lexicon import premise_words, read_premise
 from smworld.kernel.generate.shape import plan
 from smworld.kernel.play import Play, available, fire, start, tick
+from smworld.kernel.playability import verdict
 
 PREMISE = "a drowned cathedral city under a green winter sky"
 

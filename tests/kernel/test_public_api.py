@@ -13,8 +13,8 @@ def test_all_is_sorted_and_complete() -> None:
     assert names == sorted(names, key=lambda n: (not n.isupper(), not n[0].isupper(), n))
     assert all(hasattr(kernel, name) for name in names)
     public = {n for n in vars(kernel) if not n.startswith("_") and n != "annotations"}
-    submodules = {"analysis", "codec", "diagnostics", "errors", "gate", "hotkeys", "ops", "play", "prose",
-                  "touched", "world", "write"}
+    submodules = {"analysis", "codec", "diagnostics", "errors", "gate", "hotkeys", "ops", "play", "playability",
+                  "prose", "touched", "world", "write"}
     assert public - submodules - {"diff", "generate", "model", "versions"} <= set(names)
 
 

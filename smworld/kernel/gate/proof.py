@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ..analysis.winnability import prove
 from ..diagnostics import Diagnostic
 from ..world import state_path
 from .rules import Rule
@@ -27,8 +28,6 @@ PROOF_BOUND = 100_000
 
 def findings(world: Mapping[str, Any]) -> list[Diagnostic]:
     """``unwinnable`` and one ``softlock`` per state where the player can get stuck."""
-    from ..analysis.winnability import prove  # the analysis package imports the gate
-
     proof = prove(dict(world), bound=PROOF_BOUND)
     if not proof.complete:
         return []

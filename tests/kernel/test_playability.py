@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from smworld.kernel.analysis import CHECKS, Verdict, verdict
 from smworld.kernel.gate import validate
+from smworld.kernel.playability import CHECKS, Verdict, verdict
 
 from .test_play import ev
 

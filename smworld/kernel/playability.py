@@ -20,6 +20,10 @@ name                  weight  passes when
 Winnable and gate-clean weigh most: a world that cannot be won or breaks the contract is not
 playable whatever its shape. The structural checks use
 :func:`~smworld.kernel.analysis.graph.state_graph` (flags ignored), as the lints do.
+
+The verdict is analysis, but it sits above the gate (the ``gate-clean`` check runs
+:func:`~smworld.kernel.gate.validate`, and the gate's graph and proof lints build on
+:mod:`smworld.kernel.analysis`), so it is a module of its own rather than part of that package.
 """
 
 from __future__ import annotations
@@ -31,12 +35,11 @@ from functools import cached_property
 import msgspec
 import networkx as nx
 
-from ..play import ending_of, entrance_state
-from ..prose import TemplateError, render
-from ..world import WorldDoc, iter_named_events, states
-from .graph import state_graph
-from .reachability import reachable_states
-from .winnability import DEFAULT_BOUND, prove
+from .analysis import DEFAULT_BOUND, prove, reachable_states, state_graph
+from .gate import validate
+from .play import ending_of, entrance_state
+from .prose import TemplateError, render
+from .world import WorldDoc, iter_named_events, states
 
 __all__ = ["CHECKS", "Check", "Verdict", "verdict"]
 
@@ -117,8 +120,6 @@ def _no_dead_ends(facts: _Facts) -> bool:
 
 
 def _gate_clean(facts: _Facts) -> bool:
-    from ..gate import validate  # the gate imports analysis; import it only when a verdict runs
-
     return bool(validate(facts.world).ok)
 
 
