@@ -7,7 +7,18 @@ values. Exceptions are only for input that is not a world at all, or a caller's 
      ├── DecodeError             bytes/str/dict that are not a valid SMWorld document (names the path)
      │    └── UnsupportedSchemaVersion   a schemaVersion of a major the kernel cannot read
      ├── OpsRequestError         an op batch that is refused before anything is applied (→ 400)
-     └── VersionError            a version-tree request naming a missing version or deleting HEAD
+     ├── VersionError            a version-tree request naming a missing version or deleting HEAD
+     ├── TemplateError           prose.py: a factored field that cannot be rendered
+     ├── InterpreterError        play.py: the interpreter misused (a negative tick, an illegal step)
+     ├── InvalidBound            analysis/winnability.py: a proof bound that is not a positive integer
+     ├── GenerateError           generate/: a premise, seed or size the generator cannot work from
+     └── OpFailed                ops/errors.py: one op refused; never escapes ``run_ops``, which turns
+                                 it into an ``ApplyError`` value
+
+The classes defined here are the ones several layers share; the others live next to the code that
+raises them. Each derives from ``SMWorldError`` and, where callers relied on it, from the builtin
+it used to be (``ValueError``, ``LookupError``). ``tests/kernel/test_errors.py`` checks that every
+exception class in the kernel sits under this root.
 """
 
 from __future__ import annotations

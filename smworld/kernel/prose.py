@@ -14,6 +14,8 @@ from typing import Any
 from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
 
+from .errors import SMWorldError
+
 __all__ = [
     "PROMPT_PARTS",
     "Piece",
@@ -26,7 +28,7 @@ __all__ = [
 ]
 
 
-class TemplateError(ValueError):
+class TemplateError(SMWorldError, ValueError):
     """A factored field that cannot be rendered; the message says what to fix."""
 
 

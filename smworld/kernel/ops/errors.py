@@ -12,13 +12,14 @@ from collections.abc import Collection, Iterable
 from typing import Any
 
 from ..codec import schema_problems
+from ..errors import SMWorldError
 
 __all__ = ["OpFailed", "invalid", "not_found", "require_shape"]
 
 _SUGGEST_AMONG = 300
 
 
-class OpFailed(Exception):
+class OpFailed(SMWorldError):
     """One op refused: ``status`` is 404 for a missing state/event/cutscene/sequence, else 400."""
 
     def __init__(self, status: int, message: str) -> None:
