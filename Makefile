@@ -18,6 +18,7 @@ run: $(STAMP)
 lint: $(STAMP)
 	$(PY) -m ruff check smworld tests benches
 	$(PY) -m mypy smworld
+	$(VENV)/bin/lint-imports --no-logo
 
 test: lint
 	$(PY) -m pytest -q
@@ -26,4 +27,4 @@ bench: $(STAMP)
 	$(PY) -m benches
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis .import_linter_cache
