@@ -1,4 +1,4 @@
-"""``python -m benches [--json] [--only NAME ...] [--sizes N ...]``."""
+"""``python -m benches [--json] [--only NAME ...] [--sizes N ...] [--quick]``."""
 
 from __future__ import annotations
 
@@ -17,11 +17,13 @@ def main() -> int:
     parser.add_argument("--only", nargs="*", default=None,
                         help="run only these groups: validate write diff batch codec proof shell")
     parser.add_argument("--sizes", nargs="*", type=int, default=list(SIZES), help="world sizes in states")
+    parser.add_argument("--quick", action="store_true",
+                        help="shell group: fewer requests and rounds (for development; figures are noisier)")
     args = parser.parse_args()
     wanted = set(args.only) if args.only else None
     rows = kernel_rows(tuple(args.sizes), only=lambda name: wanted is None or name in wanted)
     if wanted is None or "shell" in wanted:
-        rows += shell_rows()
+        rows += shell_rows(quick=args.quick)
     if args.json:
         json.dump([row.as_json() for row in rows], sys.stdout, indent=2)
         sys.stdout.write("\n")

@@ -16,7 +16,8 @@ class Row:
     """One comparison. ``ratio`` is how many times faster ours is (peer_s / ours_s).
 
     ``target`` is the ratio the project promises; ``met`` says whether this run met it. Rows that
-    report a rate rather than a comparison carry ``peer = None`` and put the rate in ``note``.
+    report a rate rather than a comparison carry ``peer = None`` and put the rate in ``note``. Rows
+    whose figure is not a time (memory) put it in ``shown``, which the table prints instead of ``ours_s``.
     """
 
     name: str
@@ -25,6 +26,7 @@ class Row:
     peer_s: float | None
     target: float | None
     note: str = ""
+    shown: str | None = None
 
     @property
     def ratio(self) -> float | None:
@@ -48,6 +50,7 @@ class Row:
             "target": self.target,
             "met": self.met,
             **({"note": self.note} if self.note else {}),
+            **({"shown": self.shown} if self.shown is not None else {}),
         }
 
 
@@ -85,11 +88,12 @@ def format_table(rows: list[Row]) -> str:
     header = ("benchmark", "ours", "peer", "peer time", "ratio", "target", "met")
     lines = [header]
     for row in rows:
-        ratio = "—" if row.ratio is None else f"{row.ratio:.1f}×"
+        ratio = "—" if row.ratio is None else f"{row.ratio:.1f}×" if row.ratio >= 0.1 else f"{row.ratio:.2g}×"
         target = "—" if row.target is None else f"≥ {row.target:g}×"
         met = {True: "yes", False: "NO", None: "—"}[row.met]
         peer = row.peer or row.note
-        lines.append((row.name, _seconds(row.ours_s), peer, _seconds(row.peer_s), ratio, target, met))
+        ours = row.shown if row.shown is not None else _seconds(row.ours_s)
+        lines.append((row.name, ours, peer, _seconds(row.peer_s), ratio, target, met))
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
     out = ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(line)).rstrip() for line in lines]
     out.insert(1, "  ".join("-" * w for w in widths))

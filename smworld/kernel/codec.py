@@ -290,6 +290,10 @@ def _from_msgspec(
     if expected:
         want = " or ".join(_MSGSPEC_TYPES.get(t.strip(), t.strip()) for t in expected.group(1).split("|"))
         message = f"expected {want}, got {_MSGSPEC_TYPES.get(expected.group(2), expected.group(2))}"
+    elif message.startswith("Object missing required field"):
+        message = message.removeprefix("Object ")
+    elif message.startswith("Object contains unknown field"):
+        message = message.removeprefix("Object contains ") + " (remove it, or check its spelling)"
     elif message.startswith("Invalid enum value"):
         message = message.replace("Invalid enum value", "unknown value") + " (see the contract's allowed values)"
     else:
@@ -318,3 +322,10 @@ def json_schema() -> dict[str, Any]:
         **schema,
     }
     return typing.cast(dict[str, Any], msgspec.json.decode(msgspec.json.encode(schema)))
+
+
+def describe_validation_error(exc: msgspec.ValidationError) -> str:
+    """``<path>: <problem>`` in the kernel's wording: the one translation of msgspec's validation
+    messages, for worlds and for the shell's request bodies alike."""
+    path, problem = _from_msgspec(exc, ())
+    return f"{path}: {problem}" if path else problem

@@ -15,6 +15,7 @@ import msgspec
 from .diagnostics import Diagnostic
 from .gate import write_gate
 from .ops import ApplyError, run_ops
+from .touched import Touched
 from .world import WorldDoc
 
 __all__ = ["WriteResult", "apply_ops"]
@@ -24,13 +25,15 @@ class WriteResult(msgspec.Struct, kw_only=True):
     """The outcome of a batch.
 
     ``ok`` false means the gate rejected the batch: ``world`` is then the input world (unchanged)
-    and ``diagnostics`` lead with the new errors that caused the rejection.
+    and ``diagnostics`` lead with the new errors that caused the rejection. ``touched`` names what
+    the batch may have changed (empty when rejected): a store can write just that.
     """
 
     ok: bool
     world: WorldDoc
     diagnostics: list[Diagnostic]
     applyErrors: list[ApplyError]
+    touched: Touched = msgspec.field(default_factory=Touched)
 
 
 def apply_ops(world: Mapping[str, Any], ops: Any) -> WriteResult:
@@ -45,4 +48,5 @@ def apply_ops(world: Mapping[str, Any], ops: Any) -> WriteResult:
     if not verdict.ok:
         rejected = [*verdict.new_errors, *(d for d in diagnostics if d not in verdict.new_errors)]
         return WriteResult(ok=False, world=dict(world), diagnostics=rejected, applyErrors=outcome.apply_errors)
-    return WriteResult(ok=True, world=outcome.world, diagnostics=diagnostics, applyErrors=outcome.apply_errors)
+    return WriteResult(ok=True, world=outcome.world, diagnostics=diagnostics, applyErrors=outcome.apply_errors,
+                       touched=outcome.touched)

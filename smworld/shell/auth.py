@@ -23,8 +23,8 @@ from typing import Literal
 
 import jwt
 
-from .errors import BadRequest, Forbidden, Unauthorized
-from .store.base import KeyRecord
+from .errors import Forbidden, Malformed, Unauthenticated
+from .store.records import KeyRecord, Mode
 
 __all__ = [
     "ALL_SCOPES",
@@ -73,17 +73,17 @@ class KeyPrincipal:
         return self.key.app_id
 
     @property
-    def mode(self) -> str:
+    def mode(self) -> Mode:
         return self.key.mode
 
 
 def bearer_token(header: str | None) -> str:
-    """The token in ``Authorization: Bearer <token>``; 401 naming what is wrong otherwise."""
+    """The token in ``Authorization: Bearer <token>``; :class:`Unauthenticated` naming what is wrong otherwise."""
     if not header:
-        raise Unauthorized("missing credentials: send `Authorization: Bearer <token>`")
+        raise Unauthenticated("missing credentials: send `Authorization: Bearer <token>`")
     scheme, _, token = header.strip().partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthorized("malformed Authorization header: expected `Bearer <token>`")
+        raise Unauthenticated("malformed Authorization header: expected `Bearer <token>`")
     return token.strip()
 
 
@@ -106,18 +106,18 @@ def mint_key(kind: Literal["secret", "publishable"], mode: Literal["test", "live
 def resolve_scopes(kind: str, requested: list[str] | None) -> tuple[str, ...]:
     """The scopes a new key gets: all (secret) or ``worlds:read`` (publishable) by default.
 
-    A publishable key asking for more than ``worlds:read``, or any unknown scope, is a 400.
+    A publishable key asking for more than ``worlds:read``, or any unknown scope, is :class:`Malformed`.
     """
     allowed = ALL_SCOPES if kind == "secret" else PUBLISHABLE_SCOPES
     if requested is None:
         return allowed
     unknown = [s for s in requested if s not in ALL_SCOPES]
     if unknown:
-        raise BadRequest(f"unknown scope {unknown[0]!r}; known scopes: {', '.join(ALL_SCOPES)}",
+        raise Malformed(f"unknown scope {unknown[0]!r}; known scopes: {', '.join(ALL_SCOPES)}",
                          errors=[f"scopes: unknown scope {s!r}" for s in unknown])
     extra = [s for s in requested if s not in allowed]
     if extra:
-        raise BadRequest(
+        raise Malformed(
             f"publishable keys may only hold worlds:read (asked for {', '.join(extra)}); use a secret key",
             errors=[f"scopes: {s!r} is not allowed on a publishable key" for s in extra],
         )
@@ -125,11 +125,12 @@ def resolve_scopes(kind: str, requested: list[str] | None) -> tuple[str, ...]:
 
 
 def authorize_key(record: KeyRecord | None, rule: AuthRule) -> KeyPrincipal:
-    """Decide on a looked-up key: unknown/revoked → 401; lacking ``rule.scope`` → 403."""
+    """Decide on a looked-up key: unknown or revoked → :class:`Unauthenticated`; lacking ``rule.scope``
+    → :class:`Forbidden`."""
     if record is None:
-        raise Unauthorized("invalid API key")
+        raise Unauthenticated("invalid API key")
     if record.revoked_at is not None:
-        raise Unauthorized(f"API key {record.prefix} was revoked")
+        raise Unauthenticated(f"API key {record.prefix} was revoked")
     if rule.scope is not None and rule.scope not in record.scopes:
         if record.kind == "publishable":
             raise Forbidden(
@@ -149,9 +150,9 @@ def mint_user_token(secret: str, user_id: str, ttl_s: int, now: float, audience:
 
 
 def verify_user_token(token: str, secret: str, now: float, audience: str | None = None) -> UserPrincipal:
-    """Check signature, expiry (when present) and audience (when configured); 401 otherwise."""
+    """Check signature, expiry (when present) and audience (when configured); :class:`Unauthenticated` otherwise."""
     if looks_like_key(token):
-        raise Unauthorized("this route needs a user session token (a JWT), not an API key")
+        raise Unauthenticated("this route needs a user session token (a JWT), not an API key")
     try:
         claims = jwt.decode(
             token,
@@ -162,13 +163,13 @@ def verify_user_token(token: str, secret: str, now: float, audience: str | None 
             leeway=30,
         )
     except jwt.ExpiredSignatureError:
-        raise Unauthorized("the user session token has expired") from None
+        raise Unauthenticated("the user session token has expired") from None
     except jwt.PyJWTError as exc:
-        raise Unauthorized(f"invalid user session token: {exc}") from None
+        raise Unauthenticated(f"invalid user session token: {exc}") from None
     subject = claims.get("sub")
     if not isinstance(subject, str) or not subject:
-        raise Unauthorized("invalid user session token: `sub` must be a non-empty string")
+        raise Unauthenticated("invalid user session token: `sub` must be a non-empty string")
     exp = claims.get("exp")
     if isinstance(exp, int | float) and exp + 30 < now:
-        raise Unauthorized("the user session token has expired")
+        raise Unauthenticated("the user session token has expired")
     return UserPrincipal(subject)

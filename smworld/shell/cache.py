@@ -11,7 +11,7 @@ come from the database. Bounded by total bytes; the least recently used entries 
 :class:`WorldCache` does the same for the *decoded* document at ``(rev, meta_rev)``, so a graph
 write on a large world skips the decode of what it just wrote. Its entries are shared, read-only
 values: the kernel never mutates its inputs and the shell must not either (anything that needs a
-changed world gets a new one from the kernel or :func:`~smworld.shell.worlds.with_meta`). It is
+changed world gets a new one from the kernel or :func:`~smworld.shell.services.documents.with_meta`). It is
 bounded by the byte size of the stored documents its entries were decoded from.
 
 Owned by one application (``Services.cache``, ``Services.worlds``), never global: two apps in one
@@ -21,7 +21,7 @@ process (tests) never share entries.
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 __all__ = ["ResponseCache", "Version", "WorldCache"]
 
@@ -85,16 +85,17 @@ class ResponseCache(_VersionedLru[bytes]):
         self._put((world_id, kind), version, body, len(body))
 
 
-class WorldCache(_VersionedLru[dict[str, Any]]):
-    """Decoded documents by world id at ``(rev, meta_rev)``, bounded by their stored byte size (0 = off).
+class WorldCache(_VersionedLru[V]):
+    """Decoded worlds (whatever the caller keeps per world) by world id at ``(rev, meta_rev)``,
+    bounded by their stored byte size (0 = off).
 
     A returned world is shared: read it, never change it.
     """
 
-    def get(self, world_id: str, version: Version) -> dict[str, Any] | None:
+    def get(self, world_id: str, version: Version) -> V | None:
         """The decoded world at exactly ``version``, or None."""
         return self._get((world_id, ""), version)
 
-    def put(self, world_id: str, version: Version, world: dict[str, Any], doc_bytes: int) -> None:
+    def put(self, world_id: str, version: Version, world: V, doc_bytes: int) -> None:
         """Keep ``world`` (decoded from, or encoded to, ``doc_bytes`` bytes) as ``world_id`` at ``version``."""
         self._put((world_id, ""), version, world, doc_bytes)

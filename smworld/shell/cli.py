@@ -23,7 +23,9 @@ from aiohttp import web
 from .app import create_app
 from .auth import mint_key, mint_user_token, resolve_scopes
 from .config import USAGE_KINDS, Config, ConfigError
-from .store.base import AppRecord, KeyRecord, Store
+from .services.caps import effective_caps
+from .store.interfaces import Store
+from .store.records import AppRecord, KeyRecord
 from .store.sqlite import SQLiteStore
 
 __all__ = ["add_commands", "main"]
@@ -99,7 +101,7 @@ async def _with_store(config: Config, work: Any) -> Any:
 async def _secret(store: Store, config: Config) -> str:
     import secrets
 
-    return config.jwt_secret or await store.setting("jwt_secret", secrets.token_urlsafe(48))
+    return config.jwt_secret or await store.apps.setting("jwt_secret", secrets.token_urlsafe(48))
 
 
 def serve_command(args: argparse.Namespace) -> int:
@@ -123,15 +125,15 @@ async def _bootstrap(store: Store, config: Config) -> str:
     """Ensure the dev user's test app; mint a fresh test key pair (older bootstrap keys are revoked)."""
     now = time.time()
     secret = await _secret(store, config)
-    apps = [a for a in await store.list_apps(DEV_USER) if a.name == DEV_APP]
+    apps = [a for a in await store.apps.list_apps(DEV_USER, 1000, None) if a.name == DEV_APP]
     if apps:
         app = apps[0]
     else:
         app = AppRecord(f"app_{uuid.uuid4().hex[:20]}", DEV_USER, DEV_APP, {}, now)
-        await store.create_app(app)
-    for key in await store.list_keys(app.id):
+        await store.apps.create_app(app)
+    for key in await store.apps.list_keys(app.id):
         if key.name == "dev-bootstrap" and key.revoked_at is None:
-            await store.revoke_key(app.id, key.id, now)
+            await store.apps.revoke_key(app.id, key.id, now)
     sk = await _mint(store, app.id, "secret", "test", None, "dev-bootstrap")
     pk = await _mint(store, app.id, "publishable", "test", None, "dev-bootstrap")
     token = mint_user_token(secret, DEV_USER, 30 * 24 * 3600, now, config.jwt_audience)
@@ -156,7 +158,7 @@ async def _bootstrap(store: Store, config: Config) -> str:
 
 async def _mint(store: Store, app_id: str, kind: str, mode: str, scopes: list[str] | None, name: str | None) -> str:
     plaintext, key_hash, prefix = mint_key(kind, mode)  # type: ignore[arg-type]
-    await store.create_key(KeyRecord(
+    await store.apps.create_key(KeyRecord(
         f"key_{uuid.uuid4().hex[:20]}", app_id, key_hash, prefix, kind, mode,  # type: ignore[arg-type]
         resolve_scopes(kind, scopes), name, time.time(),
     ))
@@ -178,7 +180,7 @@ def create_app_command(args: argparse.Namespace) -> int:
 
     async def work(store: Store) -> dict[str, Any]:
         app = AppRecord(f"app_{uuid.uuid4().hex[:20]}", args.user, args.name, {}, time.time())
-        await store.create_app(app)
+        await store.apps.create_app(app)
         return {"id": app.id, "name": app.name, "owner": app.owner}
 
     print(json.dumps(asyncio.run(_with_store(config, work))))
@@ -189,7 +191,7 @@ def create_key_command(args: argparse.Namespace) -> int:
     config = _config(args)
 
     async def work(store: Store) -> dict[str, Any]:
-        if await store.get_app(args.app) is None:
+        if await store.apps.get_app(args.app) is None:
             raise SystemExit(f"smworld admin create-key: no app {args.app!r}")
         key = await _mint(store, args.app, args.kind, args.mode, args.scopes, None)
         return {"key": key, "kind": args.kind, "mode": args.mode}
@@ -210,12 +212,12 @@ def caps_command(args: argparse.Namespace) -> int:
         changes[kind] = int(value)
 
     async def work(store: Store) -> dict[str, int]:
-        app = await store.get_app(args.app)
+        app = await store.apps.get_app(args.app)
         if app is None:
             raise SystemExit(f"smworld admin caps: no app {args.app!r}")
         if changes:
-            app = await store.update_app(app.id, name=None, caps=changes)
-        return config.caps(app.caps)
+            app = await store.apps.set_ceilings(app.id, changes)
+        return effective_caps(config, app)
 
     print(json.dumps(asyncio.run(_with_store(config, work))))
     return 0

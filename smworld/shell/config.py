@@ -58,6 +58,8 @@ class Config:
     jwt_audience: str | None = None
     """When set, user JWTs must carry this ``aud`` (e.g. ``authenticated`` for an external IdP)."""
     max_body_bytes: int = 5 * 1024 * 1024
+    body_timeout_s: float = 30.0
+    """How long a request body may take to arrive before the request is refused (a stalled client)."""
     rate_test: RateLimit = RateLimit(per_second=100.0, burst=200)
     rate_live: RateLimit = RateLimit(per_second=50.0, burst=100)
     default_caps: Mapping[str, int] = field(default_factory=lambda: dict(_DEFAULT_CAPS))
@@ -72,7 +74,7 @@ class Config:
     response_cache_bytes: int = 32 * 1024 * 1024
     """Size of the per-process cache of encoded world reads (scene, world document) by exact
     version; 0 turns it off."""
-    world_cache_bytes: int = 64 * 1024 * 1024
+    world_cache_bytes: int = 128 * 1024 * 1024
     """Bound of the per-process cache of decoded world documents by exact ``(rev, meta_rev)``,
     counted in stored document bytes (a decoded world takes about three times that); 0 turns it off."""
     job_max_attempts: int = 3
@@ -114,6 +116,8 @@ class Config:
             raise ConfigError(f"port {self.port}: expected 1..65535")
         if self.max_body_bytes < 1024:
             raise ConfigError(f"max_body_bytes {self.max_body_bytes}: expected at least 1024")
+        if self.body_timeout_s <= 0:
+            raise ConfigError(f"body_timeout_s {self.body_timeout_s}: expected more than 0 seconds")
         if self.reservation_ttl_s < 1:
             raise ConfigError(f"reservation_ttl_s {self.reservation_ttl_s}: expected at least 1 second")
         if self.response_cache_bytes < 0:
@@ -194,6 +198,7 @@ _ENV: dict[str, tuple[str, Callable[[str], Any]]] = {
     "jwt_secret": ("SMWORLD_JWT_SECRET", _nonempty),
     "jwt_audience": ("SMWORLD_JWT_AUDIENCE", _nonempty),
     "max_body_bytes": ("SMWORLD_MAX_BODY_BYTES", lambda raw: _parse_int(raw, minimum=1024)),
+    "body_timeout_s": ("SMWORLD_BODY_TIMEOUT", _parse_float),
     "rate_test": ("SMWORLD_RATE_LIMIT_TEST", _parse_rate),
     "rate_live": ("SMWORLD_RATE_LIMIT_LIVE", _parse_rate),
     "sqlite_synchronous": ("SMWORLD_SQLITE_SYNCHRONOUS", _parse_sync),

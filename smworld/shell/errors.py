@@ -1,143 +1,120 @@
-"""The shell's exceptions, and how each becomes the spec's error body.
+"""The refusals the shell's rules make, in the rules' own words.
 
-Every exception a handler, the auth layer, the metering layer or a store raises on purpose derives
-from :class:`ShellError`, which carries its HTTP status. The error middleware turns any of them — and
-the kernel's own errors — into ``{detail, errors?, diagnostics?, applyErrors?, schemaVersion}``::
+Services and the authentication layer raise these; they say what is wrong and carry the fields the
+error body shows (``errors``, ``diagnostics``, ``applyErrors``, ``rev``…), but no protocol: what
+each one becomes on the wire is decided in one place, :mod:`smworld.shell.http.errors`::
 
-    ShellError                      root: an HTTP status and a human sentence
-     ├── BadRequest (400)           malformed JSON, a malformed op batch, a REST op that cannot apply
-     ├── Unauthorized (401)         missing, invalid, expired or revoked credentials
-     ├── PaymentRequired (402)      a metered call over its daily cap (nothing charged)
-     ├── Forbidden (403)            valid credentials lacking a scope or the right key kind
-     ├── NotFound (404)             no such resource *for this caller* (tenancy never leaks existence)
-     ├── Conflict (409)             deleting HEAD; an idempotent request still in flight
-     ├── PreconditionFailed (412)   a stale ``If-Match``
-     ├── PayloadTooLarge (413)      a body over the configured limit
-     ├── Unprocessable (422)        a well-formed body with the wrong shape; a gate rejection
-     ├── TooManyRequests (429)      a key over its rate limit
-     └── StoreError (500)           the store failed in a way it could not classify
-          └── StoreUnavailable (503) the store is busy or down: rejected before any effect, retry
+    ShellError            root: a sentence that names the problem and the fix
+     ├── Malformed        the request cannot be understood, or an op in it cannot apply
+     ├── Unauthenticated  missing, invalid, expired or revoked credentials
+     ├── OverQuota        a metered call over its daily cap (nothing charged)
+     ├── Forbidden        valid credentials lacking a scope, a key kind, or a right (an operator's cap)
+     ├── NotFound         no such resource *for this caller* (tenancy never leaks existence)
+     ├── Conflict         deleting HEAD; an idempotent request still in flight
+     ├── Stale            ``If-Match`` names a version that is no longer current
+     ├── TooLarge         a body over the configured limit
+     ├── TimedOut         a body that stopped arriving
+     ├── Invalid          well-formed input of the wrong shape; a world the gate refuses
+     ├── RateLimited      a key over its rate limit
+     └── Unavailable      a dependency is down or busy: refused before any effect, safe to retry
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+
+from smworld.kernel.diagnostics import Diagnostic
+from smworld.kernel.ops import ApplyError
 
 __all__ = [
-    "BadRequest",
     "Conflict",
     "Forbidden",
+    "Invalid",
+    "Malformed",
     "NotFound",
-    "PayloadTooLarge",
-    "PaymentRequired",
-    "PreconditionFailed",
+    "OverQuota",
+    "RateLimited",
     "ShellError",
-    "StoreError",
-    "StoreUnavailable",
-    "TooManyRequests",
-    "Unauthorized",
-    "Unprocessable",
+    "Stale",
+    "TimedOut",
+    "TooLarge",
+    "Unauthenticated",
+    "Unavailable",
 ]
 
 
 class ShellError(Exception):
-    """An error with an HTTP status; ``extra`` fields are merged into the body (``rev``, ``diagnostics``)."""
-
-    status = 500
+    """A refusal: ``detail`` is the sentence; the keywords are what the error body also shows."""
 
     def __init__(
         self,
         detail: str,
         *,
-        errors: list[str] | None = None,
-        headers: dict[str, str] | None = None,
-        **extra: Any,
+        errors: Sequence[str] | None = None,
+        diagnostics: Sequence[Diagnostic] | None = None,
+        apply_errors: Sequence[ApplyError] | None = None,
+        rev: str | None = None,
     ) -> None:
         super().__init__(detail)
         self.detail = detail
-        self.errors = errors
-        self.headers = headers or {}
-        self.extra = extra
-
-    def body(self) -> dict[str, Any]:
-        """The spec's error body (without ``schemaVersion``, which the encoder adds)."""
-        out: dict[str, Any] = {"detail": self.detail}
-        if self.errors:
-            out["errors"] = self.errors
-        out.update(self.extra)
-        return out
+        self.errors = list(errors) if errors else None
+        self.diagnostics = list(diagnostics) if diagnostics is not None else None
+        self.apply_errors = list(apply_errors) if apply_errors is not None else None
+        self.rev = rev
 
 
-class BadRequest(ShellError):
-    """The request cannot be understood or an op in it cannot apply."""
-
-    status = 400
+class Malformed(ShellError):
+    """The request cannot be understood, or an op in it cannot apply."""
 
 
-class Unauthorized(ShellError):
+class Unauthenticated(ShellError):
     """Credentials are missing, invalid, expired or revoked."""
 
-    status = 401
 
-    def __init__(self, detail: str, **extra: Any) -> None:
-        super().__init__(detail, headers={"WWW-Authenticate": 'Bearer realm="smworld"'}, **extra)
-
-
-class PaymentRequired(ShellError):
+class OverQuota(ShellError):
     """A metered call is over its daily cap; nothing was charged."""
 
-    status = 402
+    def __init__(self, detail: str, *, kind: str, cap: int) -> None:
+        super().__init__(detail, errors=[f"caps.{kind}: {cap} per UTC day reached"])
+        self.kind = kind
+        self.cap = cap
 
 
 class Forbidden(ShellError):
-    """The credentials are valid but lack the scope or key kind the route needs."""
-
-    status = 403
+    """The credentials are valid but lack the scope, key kind or right the call needs."""
 
 
 class NotFound(ShellError):
     """No such resource for this caller."""
 
-    status = 404
-
 
 class Conflict(ShellError):
     """The request conflicts with the resource's current state."""
 
-    status = 409
+
+class Stale(ShellError):
+    """``If-Match`` named a version that is no longer current; ``rev`` is the current one."""
 
 
-class PreconditionFailed(ShellError):
-    """``If-Match`` named a rev that is no longer current."""
-
-    status = 412
-
-
-class PayloadTooLarge(ShellError):
+class TooLarge(ShellError):
     """The body is larger than the configured limit."""
 
-    status = 413
+
+class TimedOut(ShellError):
+    """The request body did not arrive in time."""
 
 
-class Unprocessable(ShellError):
-    """The body is well-formed JSON of the wrong shape, or the gate refused the result."""
-
-    status = 422
+class Invalid(ShellError):
+    """Well-formed input of the wrong shape, or a world the gate refused."""
 
 
-class TooManyRequests(ShellError):
-    """The key is over its rate limit; ``Retry-After`` says when to come back."""
+class RateLimited(ShellError):
+    """The key is over its rate limit; come back after ``retry_after_s`` seconds."""
 
-    status = 429
-
-
-class StoreError(ShellError):
-    """The store failed in a way it could not classify (answered as a 500 with the request id)."""
-
-    status = 500
+    def __init__(self, detail: str, *, retry_after_s: int) -> None:
+        super().__init__(detail)
+        self.retry_after_s = retry_after_s
 
 
-class StoreUnavailable(StoreError):
-    """The store is busy or unreachable; nothing was done, so the request is safe to retry."""
-
-    status = 503
+class Unavailable(ShellError):
+    """A dependency is down or busy; nothing was done, so the request is safe to retry."""

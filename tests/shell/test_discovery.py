@@ -6,7 +6,7 @@ import re
 
 from smworld.kernel import codec
 from smworld.kernel.ops import OPS
-from smworld.shell.openapi import documented_routes
+from smworld.shell.http.openapi import documented_routes
 
 
 def _route_table(app) -> set[tuple[str, str]]:
@@ -40,7 +40,8 @@ async def test_openapi_serves_the_op_vocabulary(client):
     doc = await (await client.get("/openapi.json")).json()
     assert doc["components"]["schemas"]["GraphOp"]["properties"]["op"]["enum"] == list(OPS)
     ops_body = doc["paths"]["/v1/worlds/{id}/ops"]["post"]["requestBody"]["content"]["application/json"]["schema"]
-    assert ops_body["properties"]["ops"]["items"] == {"$ref": "#/components/schemas/GraphOp"}
+    name = ops_body["$ref"].rsplit("/", 1)[-1]
+    assert doc["components"]["schemas"][name]["properties"]["ops"]["items"] == {"$ref": "#/components/schemas/GraphOp"}
 
 
 async def test_spec_routes_are_all_there(client):

@@ -91,14 +91,14 @@ async def test_request_id_on_every_response(client, tenant):
 
 
 async def test_unexpected_failure_is_500_with_the_request_id(client, tenant, monkeypatch):
-    from smworld.shell.keys import SERVICES
+    from smworld.shell.http.context import SERVICES
 
-    services = client.app[SERVICES]
+    services = client.app[SERVICES].get()
 
     async def broken(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(services.store, "list_worlds", broken)
+    monkeypatch.setattr(services.store.worlds, "page", broken)
     resp = await client.get("/v1/worlds", headers=bearer(tenant.sk, **{"X-Request-Id": "req-42"}))
     assert resp.status == 500
     body = await resp.json()
@@ -114,7 +114,7 @@ async def test_store_unavailable_is_503(client, tenant, monkeypatch):
         raise sqlite3.OperationalError("database is locked")
 
     with monkeypatch.context() as patch:
-        patch.setattr(worlds, "list_worlds", locked)
+        patch.setattr(worlds, "rows", locked)
         resp = await client.get("/v1/worlds", headers=bearer(tenant.sk))
         assert resp.status == 503 and "retry" in (await resp.json())["detail"]
     assert (await client.get("/v1/worlds", headers=bearer(tenant.sk))).status == 200

@@ -8,8 +8,9 @@ import uuid
 
 from smworld.shell.app import create_app
 from smworld.shell.auth import mint_key
-from smworld.shell.metering import utc_day
-from smworld.shell.store.base import AppRecord, JobRecord, KeyRecord, Reservation
+from smworld.shell.services.documents import new_world
+from smworld.shell.services.metering import utc_day
+from smworld.shell.store.records import AppRecord, JobRecord, KeyRecord, NewWorld, Reservation
 from smworld.shell.store.sqlite import SQLiteStore
 
 from .conftest import bearer
@@ -21,20 +22,20 @@ async def _seed(config, attempts: int) -> tuple[str, str, str]:
     await store.open()
     now = time.time()
     app = AppRecord("app_jobs", "owner", "jobs", {}, now)
-    await store.create_app(app)
+    await store.apps.create_app(app)
     plaintext, key_hash, prefix = mint_key("secret", "test")
-    await store.create_key(KeyRecord("key_jobs", app.id, key_hash, prefix, "secret", "test",
+    await store.apps.create_key(KeyRecord("key_jobs", app.id, key_hash, prefix, "secret", "test",
                                      ("worlds:read", "worlds:write", "usage:read"), None, now))
     reservation = Reservation(app.id, "test", utc_day(now), "generation", 1)
     job = JobRecord(str(uuid.uuid4()), app.id, "test", "queued", "queued", 0.0,
                     {"premise": "a quarry at dawn", "size": 5, "visibility": "private"}, reservation, None, None,
                     0, now, now)
-    assert await store.create_job(job, cap=10)
-    claimed = await store.claim_job(now)
+    assert await store.jobs.create(job, cap=10)
+    claimed = await store.jobs.claim(now)
     assert claimed is not None and claimed.status == "running"
     for _ in range(attempts - 1):  # earlier crashed attempts
-        await store.requeue_running_jobs(max_attempts=99, now=now)
-        await store.claim_job(now)
+        await store.jobs.requeue_running(max_attempts=99, now=now)
+        await store.jobs.claim(now)
     await store.close()
     return plaintext, job.id, app.id
 
@@ -70,7 +71,7 @@ async def test_a_job_that_keeps_crashing_dies_and_is_refunded(aiohttp_client, co
 
 
 async def test_a_failed_generation_fails_the_job_and_refunds(client, tenant, monkeypatch):
-    from smworld.shell import generation
+    from smworld.shell.services import generation
 
     def explode(*args, **kwargs):
         raise RuntimeError("no")
@@ -89,18 +90,19 @@ async def test_finishing_a_job_twice_creates_one_world(config):
     await store.open()
     try:
         now = time.time()
-        await store.create_app(AppRecord("app_x", "o", "x", {}, now))
+        await store.apps.create_app(AppRecord("app_x", "o", "x", {}, now))
         job = JobRecord(str(uuid.uuid4()), "app_x", "test", "queued", "queued", 0.0, {}, None, None, None, 0, now,
                         now)
-        await store.create_job(job, cap=0)
-        await store.claim_job(now)
-        from smworld.shell.worlds import new_meta
+        await store.jobs.create(job, cap=0)
+        await store.jobs.claim(now)
 
-        doc = b'{"name": "x", "scene": {"states": {}, "events": []}}'
-        first = new_meta("app_x", "test", str(uuid.uuid4()), {"name": "x"}, "private", now)
-        second = new_meta("app_x", "test", str(uuid.uuid4()), {"name": "x"}, "private", now)
-        assert await store.finish_job_success(job.id, first, doc, None, {}, now)
-        assert not await store.finish_job_success(job.id, second, doc, None, {}, now)
-        assert await store.get_world(first.id) is not None and await store.get_world(second.id) is None
+        def world() -> NewWorld:
+            doc = {"id": str(uuid.uuid4()), "name": "x", "scene": {"states": {}, "events": []}}
+            return new_world(doc, app_id="app_x", mode="test", visibility="private", now=now)
+
+        first, second = world(), world()
+        assert await store.jobs.succeed(job.id, first, now)
+        assert not await store.jobs.succeed(job.id, second, now)
+        assert await store.worlds.load(first.meta.id) is not None and await store.worlds.load(second.meta.id) is None
     finally:
         await store.close()

@@ -44,11 +44,33 @@ async def test_over_cap_is_402_and_charges_nothing(client, tenant):
     assert (await client.post("/v1/worlds", json={"name": "free"}, headers=bearer(tenant.sk))).status == 201
 
 
-async def test_cap_zero_means_unlimited(client, tenant):
-    await _set_cap(client, tenant, "generation", 0)
+async def test_cap_zero_means_unlimited(aiohttp_client, config):
+    unlimited = {**config.default_caps, "generation": 0}
+    client = await aiohttp_client(create_app(config.replace(default_caps=unlimited)))
+    tenant = await make_tenant(client)
     for _ in range(3):
         assert (await client.post("/v1/worlds", json=PREMISE, headers=bearer(tenant.sk))).status == 201
     assert (await _usage(client, tenant.sk))["usage"]["generation"] == 3
+    await _set_cap(client, tenant, "generation", 5)  # under no ceiling, an owner may set any cap
+    assert (await _usage(client, tenant.sk))["caps"]["generation"] == 5
+
+
+async def test_an_owner_may_lower_caps_but_never_lift_the_operators(aiohttp_client, config):
+    client = await aiohttp_client(create_app(config.replace(default_caps={**config.default_caps, "generation": 2})))
+    tenant = await make_tenant(client)
+    for caps in ({"generation": 0}, {"generation": 3}, {"generation": 1000}):
+        resp = await client.patch(f"/v1/apps/{tenant.app_id}", json={"caps": caps}, headers=bearer(tenant.token))
+        body = await resp.json()
+        assert resp.status == 403 and "caps.generation" in body["detail"], body
+        assert body["errors"][0].startswith("caps.generation:")
+    resp = await client.post("/v1/apps", json={"name": "greedy", "caps": {"generation": 0}},
+                             headers=bearer(tenant.token))
+    assert resp.status == 403
+    await _set_cap(client, tenant, "generation", 1)  # lowering is spend control: allowed
+    assert (await _usage(client, tenant.sk))["caps"]["generation"] == 1
+    assert (await client.post("/v1/worlds", json=PREMISE, headers=bearer(tenant.sk))).status == 201
+    resp = await client.post("/v1/worlds", json=PREMISE, headers=bearer(tenant.sk))
+    assert resp.status == 402 and (await resp.json())["errors"] == ["caps.generation: 1 per UTC day reached"]
 
 
 async def test_fifty_concurrent_metered_calls_against_a_cap_of_ten(client, tenant):
@@ -64,7 +86,7 @@ async def test_fifty_concurrent_metered_calls_against_a_cap_of_ten(client, tenan
 
 
 async def test_failed_generation_refunds(client, tenant, monkeypatch):
-    from smworld.shell import generation
+    from smworld.shell.services import generation
 
     def explode(*args, **kwargs):
         raise RuntimeError("generator down")

@@ -3,15 +3,24 @@ read, and a key check on every request (revocation is immediate; ``last_used_at`
 
 from __future__ import annotations
 
+import contextvars
+import functools
 import time
+from typing import Any
 
 import pytest
 
 from smworld.shell.app import create_app
 from smworld.shell.cache import ResponseCache
-from smworld.shell.keys import SERVICES
-from smworld.shell.routes import graph
+from smworld.shell.http.context import SERVICES
+from smworld.shell.services import worlds as worlds_module
+from smworld.shell.store import interfaces
+from smworld.shell.store.sqlite.apps import SQLiteApps
 from smworld.shell.store.sqlite.connection import Database
+from smworld.shell.store.sqlite.jobs import SQLiteJobs
+from smworld.shell.store.sqlite.metering import SQLiteIdempotency, SQLiteMeter
+from smworld.shell.store.sqlite.versions import SQLiteVersions
+from smworld.shell.store.sqlite.worlds import SQLiteWorlds
 
 from .conftest import bearer, create_world, make_tenant, small_world
 
@@ -26,20 +35,42 @@ class Clock:
         return self.now
 
 
+_ADAPTERS = {"apps": (SQLiteApps, interfaces.AppStore), "worlds": (SQLiteWorlds, interfaces.WorldStore),
+             "versions": (SQLiteVersions, interfaces.VersionStore), "meter": (SQLiteMeter, interfaces.MeterStore),
+             "idempotency": (SQLiteIdempotency, interfaces.IdempotencyStore), "jobs": (SQLiteJobs, interfaces.JobStore)}
+_calling: contextvars.ContextVar[str] = contextvars.ContextVar("store_call", default="?")
+
+
 @pytest.fixture
 def store_calls(monkeypatch):
-    """Every store transaction (read snapshot or write), by body name, as the app runs them."""
+    """Every store transaction (read snapshot or write) as the app runs them, by the interface
+    method that ran it (``"apps.lookup_key"``): the kind is counted where the round trip happens
+    (:class:`Database`), the name where the adapter is called."""
     calls: list[tuple[str, str]] = []
     real_read, real_write = Database.read, Database.write
 
     async def read(self, body, *args, **kwargs):
-        calls.append(("read", body.__name__))
+        calls.append(("read", _calling.get()))
         return await real_read(self, body, *args, **kwargs)
 
     async def write(self, body, *args, **kwargs):
-        calls.append(("write", body.__name__))
+        calls.append(("write", _calling.get()))
         return await real_write(self, body, *args, **kwargs)
 
+    def named(concept: str, name: str, method: Any) -> Any:
+        @functools.wraps(method)
+        async def run(self, *args, **kwargs):
+            token = _calling.set(f"{concept}.{name}")
+            try:
+                return await method(self, *args, **kwargs)
+            finally:
+                _calling.reset(token)
+
+        return run
+
+    for concept, (adapter, interface) in _ADAPTERS.items():
+        for name in interface.__abstractmethods__:
+            monkeypatch.setattr(adapter, name, named(concept, name, getattr(adapter, name)))
     monkeypatch.setattr(Database, "read", read)
     monkeypatch.setattr(Database, "write", write)
     return calls
@@ -88,20 +119,20 @@ async def test_an_unchanged_scene_is_encoded_once_and_read_in_one_round_trip(cli
                                                                               monkeypatch):
     world_id = await create_world(client, tenant.sk, small_world(size=30))
     rendered = []
-    real = graph._scene_body
+    real = worlds_module._scene_body
 
-    def counting(record):
-        rendered.append(record.meta.rev)
-        return real(record)
+    def counting(meta, stored):
+        rendered.append(meta.rev)
+        return real(meta, stored)
 
-    monkeypatch.setattr(graph, "_scene_body", counting)
+    monkeypatch.setattr(worlds_module, "_scene_body", counting)
     url = f"/v1/worlds/{world_id}/scene"
     first = await (await client.get(url, headers=bearer(tenant.sk))).read()
     store_calls.clear()
     for _ in range(3):
         assert await (await client.get(url, headers=bearer(tenant.sk))).read() == first
     assert rendered == [1]
-    assert store_calls == [("read", "lookup_key")] * 3  # key + world metadata together; touch is write-behind
+    assert store_calls == [("read", "apps.lookup_key")] * 3  # key + world metadata together; touch is write-behind
     await client.patch(f"/v1/worlds/{world_id}", json={"description": "metadata only"}, headers=bearer(tenant.sk))
     assert await (await client.get(url, headers=bearer(tenant.sk))).read() == first
     assert rendered == [1]
@@ -113,10 +144,13 @@ async def test_an_unchanged_scene_is_encoded_once_and_read_in_one_round_trip(cli
 async def test_states_and_events_reads_take_one_round_trip(client, tenant, store_calls):
     world_id = await create_world(client, tenant.sk)
     store_calls.clear()
-    for path in ("states", "events", "versions"):
+    for path in ("states", "events", "versions", "states"):
         assert (await client.get(f"/v1/worlds/{world_id}/{path}", headers=bearer(tenant.sk))).status == 200
-    assert store_calls[:2] == [("read", "lookup_key")] * 2
-    assert store_calls[2:] == [("read", "lookup_key"), ("read", "list_versions")]
+    # the first read decodes the world (the key lookup carries only its metadata); then it is cached
+    assert store_calls[:2] == [("read", "apps.lookup_key"), ("read", "worlds.load")]
+    assert store_calls[2:] == [("read", "apps.lookup_key"),
+                               ("read", "apps.lookup_key"), ("read", "versions.tree"),
+                               ("read", "apps.lookup_key")]
 
 
 async def test_the_cache_never_serves_what_access_rules_forbid(client, tenant):
@@ -132,7 +166,7 @@ async def test_the_cache_never_serves_what_access_rules_forbid(client, tenant):
     assert (await client.get(url, headers=bearer(tenant.sk_live))).status == 404  # live keys never see test worlds
     assert (await client.delete(f"/v1/worlds/{world_id}", headers=bearer(tenant.sk))).status == 200
     assert (await client.get(url, headers=bearer(tenant.sk))).status == 404
-    assert len(client.app[SERVICES].cache) == 0
+    assert len(client.app[SERVICES].get().worlds._responses) == 0
 
 
 async def test_a_key_revoked_elsewhere_is_refused_on_its_next_cached_read(client, tenant):
@@ -140,9 +174,9 @@ async def test_a_key_revoked_elsewhere_is_refused_on_its_next_cached_read(client
     url = f"/v1/worlds/{world_id}/scene"
     assert (await client.get(url, headers=bearer(tenant.pk))).status == 200
     assert (await client.get(url, headers=bearer(tenant.pk))).status == 200  # now served from the cache
-    store = client.app[SERVICES].store
-    key = next(k for k in await store.list_keys(tenant.app_id) if k.kind == "publishable" and k.mode == "test")
-    await store.revoke_key(tenant.app_id, key.id, time.time())  # as the admin CLI would: not through this app
+    store = client.app[SERVICES].get().store
+    key = next(k for k in await store.apps.list_keys(tenant.app_id) if k.kind == "publishable" and k.mode == "test")
+    await store.apps.revoke_key(tenant.app_id, key.id, time.time())  # as the admin CLI would: not through this app
     resp = await client.get(url, headers=bearer(tenant.pk))
     assert resp.status == 401 and "revoked" in (await resp.json())["detail"]
 
@@ -156,28 +190,28 @@ async def test_last_used_at_is_written_at_most_once_a_minute_per_key(aiohttp_cli
         store_calls.clear()
         for _ in range(requests):
             assert (await client.get("/v1/worlds", headers=bearer(tenant.sk))).status == 200
-        for task in list(client.app[SERVICES].extra.get("background", ())):
+        for task in list(client.app[SERVICES].get().auth._background):
             await task
-        return store_calls.count(("write", "touch_key"))
+        return store_calls.count(("write", "apps.touch_key"))
 
     assert await touches_after(5) == 1
     clock.now += 30
     assert await touches_after(5) == 0
     clock.now += 31
     assert await touches_after(5) == 1
-    keys = await client.app[SERVICES].store.list_keys(tenant.app_id)
+    keys = await client.app[SERVICES].get().store.apps.list_keys(tenant.app_id)
     assert next(k for k in keys if k.kind == "secret" and k.mode == "test").last_used_at == clock.now
 
 
 async def test_each_app_owns_its_cache(aiohttp_client, config):
     one = await aiohttp_client(create_app(config))
     two = await aiohttp_client(create_app(config.replace(response_cache_bytes=0)))
-    assert one.app[SERVICES].cache is not two.app[SERVICES].cache
+    assert one.app[SERVICES].get().worlds._responses is not two.app[SERVICES].get().worlds._responses
     tenant = await make_tenant(one)
     world_id = await create_world(one, tenant.sk)
     for client in (one, two):
         assert (await client.get(f"/v1/worlds/{world_id}/scene", headers=bearer(tenant.sk))).status == 200
-    assert len(one.app[SERVICES].cache) == 1 and len(two.app[SERVICES].cache) == 0
+    assert len(one.app[SERVICES].get().worlds._responses) == 1 and len(two.app[SERVICES].get().worlds._responses) == 0
 
 
 def test_response_cache_is_an_exact_version_lru_bounded_by_bytes():

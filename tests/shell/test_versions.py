@@ -8,8 +8,8 @@ import uuid
 
 import msgspec
 
-from smworld.shell.snapshots import materialize, resolve_version, snapshot_records
-from smworld.shell.store.base import WorldMeta
+from smworld.shell.services.documents import new_world
+from smworld.shell.services.snapshots import materialize, resolve_version, snapshot_records
 from smworld.shell.store.sqlite import SQLiteStore
 
 from .conftest import bearer, create_world, make_tenant
@@ -180,8 +180,8 @@ async def test_thousand_one_state_apart_snapshots_share_storage(tmp_path):
         one_snapshot = len(msgspec.json.encode(world))
         world_id = str(uuid.uuid4())
         now = time.time()
-        meta = WorldMeta(world_id, "app", "test", "Big", "", None, "private", f"big-{world_id}", 1, None, now, now)
-        await store.create_world(meta, msgspec.json.encode(world), None, {})
+        await store.worlds.create(new_world({**world, "id": world_id}, app_id="app", mode="test",
+                                            visibility="private", now=now))
         parent, parent_contents = None, None
         for n in range(1000):
             states = dict(world["scene"]["states"])
@@ -191,10 +191,10 @@ async def test_thousand_one_state_apart_snapshots_share_storage(tmp_path):
             version, objects = snapshot_records(world, world_id, version_id=str(uuid.uuid4()), parent=parent,
                                                 source="snapshot", title=None, created_at=now,
                                                 parent_contents=parent_contents)
-            await store.add_version(version, objects, move_head_from=parent)
+            await store.versions.add(version, objects, move_head_from=parent)
             parent = version.id
-            parent_contents = await resolve_version(store, world_id, parent)
-        restored = await materialize(store, world_id, parent)
+            parent_contents = await resolve_version(store.versions, world_id, parent)
+        restored = await materialize(store.versions, world_id, parent)
         assert restored == world
     finally:
         await store.close()

@@ -10,30 +10,35 @@ from typing import Any
 
 import pytest
 
-from smworld.shell import worlds as worlds_module
 from smworld.shell.cache import WorldCache
-from smworld.shell.keys import SERVICES
-from smworld.shell.worlds import decode_doc, off_loop
+from smworld.shell.http.context import SERVICES
+from smworld.shell.services import worlds as worlds_module
+from smworld.shell.services.worlds import Loaded, off_loop
 
 from .conftest import bearer, create_world, small_world
 
 
 def _services(client: Any) -> Any:
-    return client.app[SERVICES]
+    return client.app[SERVICES].get()
+
+
+def _cache(client: Any) -> WorldCache[Loaded]:
+    return _services(client).worlds._worlds
 
 
 async def _stored(client: Any, world_id: str) -> tuple[dict[str, Any], tuple[int, int]]:
-    record = await _services(client).require_store().get_world(world_id)
-    return decode_doc(record.doc), (record.meta.rev, record.meta.meta_rev)
+    stored = await _services(client).store.worlds.load(world_id)
+    return worlds_module._decode(stored.rows), (stored.meta.rev, stored.meta.meta_rev)
 
 
 async def test_racing_writes_share_the_cached_world_without_corrupting_it(client, tenant):
     world_id = await create_world(client, tenant.sk)
-    cache = _services(client).worlds
+    cache = _cache(client)
     resp = await client.get(f"/v1/worlds/{world_id}/states", headers=bearer(tenant.sk))
     assert resp.status == 200
-    base = cache.get(world_id, (1, 0))
-    assert base is not None
+    loaded = cache.get(world_id, (1, 0))
+    assert loaded is not None
+    base = loaded.world
     pristine = copy.deepcopy(base)
     state = next(iter(base["scene"]["states"]))
     url = f"/v1/worlds/{world_id}/states/{state}"
@@ -49,12 +54,12 @@ async def test_racing_writes_share_the_cached_world_without_corrupting_it(client
     stored, version = await _stored(client, world_id)
     assert version == (2, 0)
     cached = cache.get(world_id, version)
-    assert cached is not None and cached == stored == (await first.json())["world"]
-    assert cached["scene"]["states"][state]["ambient"] == ["a first drip"]
+    assert cached is not None and cached.world == stored == (await first.json())["world"]
+    assert cached.world["scene"]["states"][state]["ambient"] == ["a first drip"]
     # a read of the same rev serves that very object, and leaves it as the store holds it
     resp = await client.get(url, headers=bearer(tenant.sk))
     assert (await resp.json())["state"]["ambient"] == ["a first drip"]
-    assert cache.get(world_id, version) is cached and cached == stored
+    assert cache.get(world_id, version) is cached and cached.world == stored
 
 
 async def test_a_write_puts_its_result_in_the_cache_so_the_next_write_skips_the_decode(client, tenant, monkeypatch):
@@ -62,30 +67,32 @@ async def test_a_write_puts_its_result_in_the_cache_so_the_next_write_skips_the_
     state = next(iter(small_world()["scene"]["states"]))
     decodes: list[int] = []
 
-    def counting(doc: bytes) -> dict[str, Any]:
-        decodes.append(len(doc))
-        return decode_doc(doc)
+    real = worlds_module._decode
 
-    monkeypatch.setattr(worlds_module, "decode_doc", counting)
+    def counting(stored: Any) -> dict[str, Any]:
+        decodes.append(stored.size)
+        return real(stored)
+
+    monkeypatch.setattr(worlds_module, "_decode", counting)
     url = f"/v1/worlds/{world_id}/states/{state}"
     for n in range(3):
         resp = await client.patch(url, json={"ambient": [f"beat {n}"]}, headers=bearer(tenant.sk))
         assert resp.status == 200, await resp.text()
     assert len(decodes) == 1  # only the first write decoded the stored document
     stored, version = await _stored(client, world_id)
-    assert version == (4, 0) and _services(client).worlds.get(world_id, version) == stored
+    assert version == (4, 0) and _cache(client).get(world_id, version).world == stored
 
 
 async def test_metadata_change_and_delete_never_serve_an_old_cached_world(client, tenant):
     world_id = await create_world(client, tenant.sk)
-    cache = _services(client).worlds
+    cache = _cache(client)
     await client.get(f"/v1/worlds/{world_id}/states", headers=bearer(tenant.sk))
     resp = await client.patch(f"/v1/worlds/{world_id}", json={"name": "Renamed"}, headers=bearer(tenant.sk))
     assert resp.status == 200
     resp = await client.post(f"/v1/worlds/{world_id}/validate", headers=bearer(tenant.sk))
     assert resp.status == 200 and (await resp.json())["world"]["name"] == "Renamed"
     stored, version = await _stored(client, world_id)
-    assert version == (1, 1) and cache.get(world_id, version) == stored
+    assert version == (1, 1) and cache.get(world_id, version).world == stored
     resp = await client.delete(f"/v1/worlds/{world_id}", headers=bearer(tenant.sk))
     assert resp.status == 200 and cache.get(world_id, version) is None
 
@@ -104,13 +111,17 @@ async def test_off_loop_runs_only_large_work_in_a_worker_thread():
 def threaded(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The names of the functions :func:`off_loop` sent to a worker thread."""
     sent: list[str] = []
-    real = worlds_module.asyncio.to_thread
+    real = worlds_module.asyncio
 
     async def to_thread(fn: Any, *args: Any) -> Any:
         sent.append(fn.__name__)
-        return await real(fn, *args)
+        return await real.to_thread(fn, *args)
 
-    monkeypatch.setattr(worlds_module, "asyncio", types.SimpleNamespace(to_thread=to_thread))
+    class Asyncio(types.SimpleNamespace):  # the module's asyncio, with to_thread counted
+        def __getattr__(self, name: str) -> Any:
+            return getattr(real, name)
+
+    monkeypatch.setattr(worlds_module, "asyncio", Asyncio(to_thread=to_thread))
     return sent
 
 
@@ -129,14 +140,27 @@ async def test_large_work_goes_to_a_worker_thread(client, tenant, threaded, monk
     monkeypatch.setattr(worlds_module, "LARGE_DOC_BYTES", 0)  # every document counts as large
     world_id = await create_world(client, tenant.sk)
     assert threaded == ["check"]  # registering: codec.decode and the gate
-    for check in ("validate", "lint"):
-        resp = await client.post(f"/v1/worlds/{world_id}/{check}", headers=bearer(tenant.sk))
-        assert resp.status == 200
-    assert threaded == ["check", "decode_doc", "validate", "lint"]  # lint reused the cached world
+    resp = await client.post(f"/v1/worlds/{world_id}/validate", headers=bearer(tenant.sk))
+    assert resp.status == 200
+    # decoding the stored rows, encoding the world validate answers with, the gate
+    assert threaded == ["check", "_decode", "validate", "encode"]
+    resp = await client.post(f"/v1/worlds/{world_id}/lint", headers=bearer(tenant.sk))
+    assert resp.status == 200
+    assert "_decode" not in threaded[4:] and threaded[-1] == "lint"  # lint reused the cached world
+    done = len(threaded)
     ops = [{"op": "add_state", "id": "attic", "base": "a dusty attic under slanted timber beams"}]
     resp = await client.post(f"/v1/worlds/{world_id}/ops", json={"ops": ops}, headers=bearer(tenant.sk))
     assert resp.status == 200, await resp.text()
-    assert threaded[4:] == ["apply_ops", "encode_doc"]
+    assert threaded[done:] == ["apply_ops", "encode"]
+
+
+async def test_lint_of_a_cached_world_does_only_the_lint(client, tenant, threaded, monkeypatch):
+    monkeypatch.setattr(worlds_module, "LARGE_DOC_BYTES", 0)  # every document counts as large
+    world_id = await create_world(client, tenant.sk)
+    assert (await client.post(f"/v1/worlds/{world_id}/validate", headers=bearer(tenant.sk))).status == 200
+    done = len(threaded)
+    assert (await client.post(f"/v1/worlds/{world_id}/lint", headers=bearer(tenant.sk))).status == 200
+    assert threaded[done:] == ["lint"]
 
 
 async def test_a_long_batch_goes_to_a_worker_thread(client, tenant, threaded):
@@ -146,7 +170,7 @@ async def test_a_long_batch_goes_to_a_worker_thread(client, tenant, threaded):
            for n in range(worlds_module.LARGE_BATCH + 1)]
     resp = await client.post(f"/v1/worlds/{world_id}/ops", json={"ops": ops}, headers=bearer(tenant.sk))
     assert resp.status == 200, await resp.text()
-    assert threaded == ["apply_ops"]
+    assert threaded == ["apply_ops", "change"]  # applying the batch, and diffing its result into rows
     assert (await resp.json())["world"]["scene"]["states"][state]["ambient"] == [f"beat {worlds_module.LARGE_BATCH}"]
 
 

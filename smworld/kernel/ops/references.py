@@ -8,13 +8,13 @@ after the op has started writing; everything that can refuse an op is checked be
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from ..world import event_path, item_path
+from ..world import event_path, events, item_path
 from .draft import Draft
 
-__all__ = ["cascade_state_delete", "detach_target", "follow_rename"]
+__all__ = ["cascade_state_delete", "detach_target", "follow_rename", "state_references"]
 
 Rewrite = Callable[[Any], Any]
 
@@ -129,3 +129,27 @@ _WORLD_REFERENCES: dict[str, Callable[[Any, Rewrite], Any]] = {
     ),
 }
 """Top-level keys that can name a state, and how to move those names."""
+
+
+def state_references(world: Mapping[str, Any], state_id: str) -> list[str]:
+    """Every place that names state ``state_id``: events (by path, ``events.<name>``) and top-level
+    parts (``entrance``, ``cutscenes``, ``sequences``, ``story``, ``missions``, ``outro``).
+
+    The same table :func:`follow_rename` moves names with, so "what references a state" has one
+    answer: what a rename would rewrite.
+    """
+    found = [event_path(event, position) for position, event in enumerate(events(world))
+             if isinstance(event, dict) and _names_state(event, state_id)]
+    hits: list[int] = []
+
+    def seen(value: Any) -> Any:
+        if value == state_id:
+            hits.append(1)
+        return value
+
+    for key, rewrite in _WORLD_REFERENCES.items():
+        hits.clear()
+        rewrite(world.get(key), seen)
+        if hits:
+            found.append(key)
+    return found

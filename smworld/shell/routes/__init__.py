@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..http import Routes
+from ..http.routing import Routes
 from . import apps, graph, jobs, meta, usage, versions, worlds
 
 __all__ = ["ALL"]

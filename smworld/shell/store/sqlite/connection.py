@@ -8,9 +8,12 @@
   itself (a second process — the admin CLI — waits on ``busy_timeout``).
 - Reads run on a small pool of read-only connections, each read one snapshot; WAL lets them run
   beside the writer.
-- Driver errors become the shell's own: busy/locked/unreachable → :class:`StoreUnavailable` (503,
-  nothing happened, safe to retry); anything else → :class:`StoreError`. Errors a body raises on
-  purpose (``NotFound``, ``RevConflict``, …) pass through unchanged.
+- Driver errors become the store's own (:mod:`..errors`): busy/locked/closed →
+  :class:`~..errors.Unavailable` (nothing happened, safe to retry); anything else →
+  :class:`~..errors.StoreError`. Errors a body raises on purpose (``Missing``, ``RevConflict``, …)
+  pass through unchanged.
+- An adapter's method *is* its transaction body: ``@transaction`` or ``@snapshot`` on a plain
+  method ``(self, conn, …)`` makes it the coroutine ``(self, …)`` the interface declares.
 """
 
 from __future__ import annotations
@@ -19,16 +22,16 @@ import asyncio
 import contextlib
 import logging
 import sqlite3
-from collections.abc import Awaitable, Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Iterator, Sequence
 from pathlib import Path
-from typing import Any, Concatenate, ParamSpec, TypeVar, cast
+from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar, cast
 
 import aiosqlite
 
-from ...errors import StoreError, StoreUnavailable
+from ..errors import StoreError, Unavailable
 from .migrations import MIGRATIONS
 
-__all__ = ["Database", "first", "rows"]
+__all__ = ["Adapter", "Database", "first", "rows", "snapshot", "transaction"]
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -48,8 +51,11 @@ class Database:
         self._all_readers: list[aiosqlite.Connection] = []
 
     async def open(self) -> None:
-        with _translate():
+        try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create the folder of {self.path}: {exc.strerror}") from exc
+        with _translate(str(self.path)):
             self._writer = await self._connect("PRAGMA journal_mode=WAL")
             await _call(self._writer, _transaction, _migrate)
             for _ in range(self._reader_count):
@@ -81,14 +87,14 @@ class Database:
         """Run ``body(conn, *args)`` as one ``BEGIN IMMEDIATE`` transaction on the writer."""
         db = self._writer
         if db is None:
-            raise StoreUnavailable("the store is closed; retry shortly")
+            raise Unavailable("the store is closed")
         with _translate():
             return await _call(db, _transaction, lambda conn: body(conn, *args, **kwargs))
 
     async def read(self, body: Body[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Run ``body(conn, *args)`` as one read snapshot on a reader."""
         if not self._all_readers:
-            raise StoreUnavailable("the store is closed; retry shortly")
+            raise Unavailable("the store is closed")
         db = await self._readers.get()
         try:
             with _translate():
@@ -133,9 +139,13 @@ def _migrate(conn: sqlite3.Connection) -> None:
     """Apply the migrations newer than ``PRAGMA user_version``, in the caller's transaction."""
     row = first(conn, "PRAGMA user_version")
     current = int(row[0]) if row else 0
-    for number, sql in MIGRATIONS:
+    for number, step in MIGRATIONS:
         if number > current:
-            _run_all(conn, (*_statements(sql), f"PRAGMA user_version={number}"))
+            if isinstance(step, str):
+                _run_all(conn, tuple(_statements(step)))
+            else:
+                step(conn)
+            _run_all(conn, (f"PRAGMA user_version={number}",))
             log.info("store: applied migration %d", number)
 
 
@@ -171,15 +181,51 @@ def rows(conn: sqlite3.Connection, sql: str, params: Sequence[Any] = ()) -> list
 
 
 @contextlib.contextmanager
-def _translate() -> Iterator[None]:
-    """Driver errors → the shell's errors (see the module docstring)."""
+def _translate(opening: str | None = None) -> Iterator[None]:
+    """Driver errors → the store's errors (see the module docstring). ``opening``: the file being
+    opened, whose failure is a setup problem to report, not a moment to wait out."""
     try:
         yield
     except sqlite3.OperationalError as exc:
-        raise StoreUnavailable(f"the store is unavailable ({exc}); nothing was changed — retry shortly") from exc
+        if opening is not None:
+            raise StoreError(f"cannot open the database {opening}: {exc}") from exc
+        raise Unavailable(f"the database is busy or unavailable ({exc})") from exc
     except sqlite3.Error as exc:
-        raise StoreError(f"store failure: {exc}") from exc
+        raise StoreError(f"database failure: {exc}") from exc
     except ValueError as exc:
         if "connection" in str(exc).lower():
-            raise StoreUnavailable("the store is closed; retry shortly") from exc
+            raise Unavailable("the store is closed") from exc
         raise
+
+
+class Adapter(Protocol):
+    """What ``@transaction``/``@snapshot`` methods need of their object: the database they run on."""
+
+    db: Database
+
+
+A = TypeVar("A", bound=Adapter)
+
+
+def transaction(
+    body: Callable[Concatenate[A, sqlite3.Connection, P], T],
+) -> Callable[Concatenate[A, P], Coroutine[Any, Any, T]]:
+    """Make ``body(self, conn, …)`` the coroutine ``self.method(…)``: one write transaction."""
+
+    async def run(self: A, /, *args: P.args, **kwargs: P.kwargs) -> T:
+        return await self.db.write(lambda conn: body(self, conn, *args, **kwargs))
+
+    run.__name__, run.__doc__ = body.__name__, body.__doc__
+    return run
+
+
+def snapshot(
+    body: Callable[Concatenate[A, sqlite3.Connection, P], T],
+) -> Callable[Concatenate[A, P], Coroutine[Any, Any, T]]:
+    """Make ``body(self, conn, …)`` the coroutine ``self.method(…)``: one read snapshot."""
+
+    async def run(self: A, /, *args: P.args, **kwargs: P.kwargs) -> T:
+        return await self.db.read(lambda conn: body(self, conn, *args, **kwargs))
+
+    run.__name__, run.__doc__ = body.__name__, body.__doc__
+    return run

@@ -1,14 +1,46 @@
 """The SQLite schema as numbered migrations, applied in order, each once, in one transaction.
 
-``PRAGMA user_version`` records the last one applied. Never edit a migration that has shipped:
-add the next number.
+``PRAGMA user_version`` records the last one applied. A migration is SQL text, or a function of
+the connection when it must move data (3: whole documents become rows). Never edit a migration
+that has shipped: add the next number.
 """
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Callable
+
+import msgspec
+
+from ..rows import split
+
 __all__ = ["MIGRATIONS"]
 
-MIGRATIONS: tuple[tuple[int, str], ...] = (
+
+def _documents_to_rows(conn: sqlite3.Connection) -> None:
+    """3: each world's stored document becomes a frame, a row per state and a row per event
+    (:mod:`..rows`), so a write stores what it changed instead of the whole document."""
+    for statement in (
+        "CREATE TABLE world_states (world_id TEXT NOT NULL, ord INTEGER NOT NULL, id TEXT NOT NULL,"
+        " body BLOB NOT NULL, PRIMARY KEY (world_id, ord)) STRICT",
+        "CREATE TABLE world_events (world_id TEXT NOT NULL, ord INTEGER NOT NULL,"
+        " body BLOB NOT NULL, PRIMARY KEY (world_id, ord)) STRICT",
+        "ALTER TABLE worlds ADD COLUMN frame BLOB NOT NULL DEFAULT x''",
+        "ALTER TABLE worlds ADD COLUMN split INTEGER NOT NULL DEFAULT 1",
+    ):
+        conn.execute(statement)
+    decoder = msgspec.json.Decoder()
+    for world_id, doc in conn.execute("SELECT id, doc FROM worlds").fetchall():
+        rows, _ = split(decoder.decode(doc))
+        conn.execute("UPDATE worlds SET frame = ?, split = ? WHERE id = ?", (rows.frame, int(rows.split), world_id))
+        conn.executemany("INSERT INTO world_states (world_id, ord, id, body) VALUES (?, ?, ?, ?)",
+                         [(world_id, *row) for row in rows.states])
+        conn.executemany("INSERT INTO world_events (world_id, ord, body) VALUES (?, ?, ?)",
+                         [(world_id, *row) for row in rows.events])
+    conn.execute("ALTER TABLE worlds DROP COLUMN doc")
+
+
+MIGRATIONS: tuple[tuple[int, str | Callable[[sqlite3.Connection], None]], ...] = (
     (
         1,
         """
@@ -146,6 +178,14 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
 
         -- Metadata changes (which leave rev alone) are counted apart, for the world's ETag.
         ALTER TABLE worlds ADD COLUMN meta_rev INTEGER NOT NULL DEFAULT 0;
+        """,
+    ),
+    (3, _documents_to_rows),
+    (
+        4,
+        """
+        -- Caps the operator set per app (smworld admin caps): ceilings the owner's caps stay beneath.
+        ALTER TABLE apps ADD COLUMN ceilings TEXT NOT NULL DEFAULT '{}';
         """,
     ),
 )

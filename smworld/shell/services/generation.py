@@ -1,4 +1,7 @@
-"""Generation behind a small interface: request parameters in, a gate-clean world out.
+"""Generation behind a small interface: request parameters in, a gate-clean world's records out.
+
+:func:`prepare` is the one path from parameters to a stored world's records, whether the request
+waits for it or a job runs it.
 
 The embedded generator is the kernel's procedural one (deterministic: same premise + seed → same
 world). A seed frame (``frame_url`` / ``frame_b64``) becomes the entrance's image through the
@@ -9,6 +12,7 @@ generator has no point-of-view knob. The work is CPU-bound, so callers run it in
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -17,7 +21,10 @@ from smworld.kernel.generate import generate
 from smworld.kernel.world import WorldDoc
 from smworld.kernel.write import apply_ops
 
-__all__ = ["GenerationFailed", "Progress", "generate_world"]
+from ..store.records import Mode, NewWorld
+from .documents import new_world, world_document
+
+__all__ = ["GenerationFailed", "Progress", "generate_world", "prepare"]
 
 Progress = Callable[[str, float], None]
 """``progress(phase, fraction)`` — reported between the steps of a generation."""
@@ -25,7 +32,7 @@ Progress = Callable[[str, float], None]
 DEFAULT_SIZE = 12
 
 
-class GenerationFailed(Exception):
+class GenerationFailed(Exception):  # caught by both callers; never reaches a client as it is
     """The generator could not produce a world that passes the gate."""
 
 
@@ -63,3 +70,14 @@ def generate_world(params: Mapping[str, Any], progress: Progress | None = None) 
         first = verdict.diagnostics[0]
         raise GenerationFailed(f"the generated world did not pass the gate: {first.path}: {first.message}")
     return world
+
+
+def prepare(
+    params: Mapping[str, Any], *, app_id: str, mode: Mode, now: float, progress: Progress | None = None
+) -> NewWorld:
+    """Generate for ``params`` (plus ``visibility``) and build the new world's records, with its
+    first ``generation`` version. CPU-bound: callers run it in a thread."""
+    world = generate_world(params, progress)
+    doc = world_document(world, str(uuid.uuid4()), params.get("name"), params.get("description"))
+    return new_world(doc, app_id=app_id, mode=mode, visibility=str(params.get("visibility", "private")), now=now,
+                     snapshot=("generation", "generated"))

@@ -1,13 +1,11 @@
-"""Quotas, reservations and refunds; idempotency fingerprints; per-key rate limits.
+"""Quotas, reservations and refunds; per-key rate limits.
 
 - **Quota**: a metered call reserves its units *before* any work, in one store transaction that
-  checks the cap, adds the units and records the reservation as pending (:meth:`Store.reserve`),
+  checks the cap, adds the units and records the reservation as pending (:meth:`MeterStore.reserve`),
   so concurrent calls at the boundary can never overshoot. Work that succeeds spends the
   reservation in the transaction that makes its effect; work that fails refunds exactly that
   reservation; a reservation left pending by a process that died is refunded once it expires.
   Usage is kept per app, per mode (test usage never eats into live quota), per UTC day, per kind.
-- **Idempotency**: a request is identified by a fingerprint of method, path and canonical body; the
-  claim/finish/release protocol lives in the store (one transaction each).
 - **Rate limits**: a token bucket per key. The buckets live in process memory on purpose: the
   SQLite store is one process by construction, so its memory *is* the shared state, and a
   bucket update per request would otherwise cost a durable write per read. A multi-replica store
@@ -17,23 +15,18 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import math
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
 
-import msgspec
+from ..config import USAGE_KINDS, RateLimit
+from ..errors import OverQuota
+from ..store.interfaces import MeterStore
+from ..store.records import Mode, Reservation
 
-from .config import USAGE_KINDS, RateLimit
-from .errors import PaymentRequired
-from .store.base import Reservation, Store
-
-__all__ = ["RateDecision", "RateLimiter", "fingerprint", "metered", "over_quota", "reserve", "utc_day"]
-
-_canonical = msgspec.json.Encoder(order="sorted")
+__all__ = ["RateDecision", "RateLimiter", "metered", "over_quota", "reserve", "utc_day"]
 
 
 def utc_day(now: float) -> str:
@@ -41,34 +34,24 @@ def utc_day(now: float) -> str:
     return time.strftime("%Y-%m-%d", time.gmtime(now))
 
 
-def fingerprint(method: str, path: str, body: Any) -> str:
-    """What makes two requests "the same" for ``Idempotency-Key``: method, path and the body's meaning."""
-    digest = hashlib.sha256()
-    digest.update(f"{method.upper()} {path}\n".encode())
-    digest.update(_canonical.encode(body))
-    return digest.hexdigest()
-
-
 async def reserve(
-    store: Store, app_id: str, mode: str, kind: str, caps: Mapping[str, int], now: float, *, ttl: float,
+    store: MeterStore, app_id: str, mode: Mode, kind: str, caps: Mapping[str, int], now: float, *, ttl: float,
     units: int = 1,
 ) -> Reservation:
     """Reserve ``units`` of ``kind`` for today, pending for at most ``ttl`` seconds, or raise 402
     (nothing charged)."""
     if kind not in USAGE_KINDS:
         raise ValueError(f"unknown usage kind {kind!r}")
-    reservation = Reservation(
-        app_id, mode, utc_day(now), kind, units, id=uuid.uuid4().hex, expires_at=now + ttl  # type: ignore[arg-type]
-    )
+    reservation = Reservation(app_id, mode, utc_day(now), kind, units, id=uuid.uuid4().hex, expires_at=now + ttl)
     cap = int(caps.get(kind, 0))
     if not await store.reserve(reservation, cap):
         raise over_quota(kind, cap)
     return reservation
 
 
-def over_quota(kind: str, cap: int) -> PaymentRequired:
-    """The 402 for a reservation refused at ``cap`` (the same words wherever the reservation is made)."""
-    return PaymentRequired(
+def over_quota(kind: str, cap: int) -> OverQuota:
+    """The refusal of a reservation at ``cap`` (the same words wherever the reservation is made)."""
+    return OverQuota(
         f"daily {kind} quota reached ({cap} per UTC day for this app); nothing was charged — "
         "raise the app's cap or retry tomorrow",
         kind=kind,
@@ -78,12 +61,12 @@ def over_quota(kind: str, cap: int) -> PaymentRequired:
 
 @contextlib.asynccontextmanager
 async def metered(
-    store: Store, app_id: str, mode: str, kind: str, caps: Mapping[str, int], now: float, *, ttl: float
+    store: MeterStore, app_id: str, mode: Mode, kind: str, caps: Mapping[str, int], now: float, *, ttl: float
 ) -> AsyncIterator[Reservation]:
     """Reserve one unit for the block; refund it if the block raises.
 
     The block spends the reservation itself — inside the store transaction that makes its effect
-    (``create_world(..., spend=reservation)``), or with :meth:`Store.spend` when its effect is
+    (``worlds.create(..., spend=reservation)``), or with :meth:`MeterStore.spend` when its effect is
     elsewhere. One it leaves pending is refunded when it expires.
     """
     reservation = await reserve(store, app_id, mode, kind, caps, now, ttl=ttl)

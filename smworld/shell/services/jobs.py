@@ -9,7 +9,7 @@ reservation refunded) once they have used up their attempts.
 
 The worker also sweeps quota reservations about once a minute: one still pending past its expiry
 was made by a request whose process died mid-work, and is refunded
-(:meth:`~smworld.shell.store.base.Store.refund_expired_reservations`).
+(:meth:`~smworld.shell.store.interfaces.MeterStore.refund_expired`).
 """
 
 from __future__ import annotations
@@ -17,14 +17,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import uuid
 from collections.abc import Callable
 
-from .config import Config
-from .generation import GenerationFailed, generate_world
-from .snapshots import snapshot_records
-from .store.base import JobRecord, Store
-from .worlds import encode_doc, new_meta, world_document
+from ..config import Config
+from ..store.interfaces import Store
+from ..store.records import JobRecord
+from .generation import GenerationFailed, prepare
 
 __all__ = ["JobRunner"]
 
@@ -46,7 +44,7 @@ class JobRunner:
         self._swept_at = clock()
 
     async def start(self) -> None:
-        requeued, dead = await self._store.requeue_running_jobs(self._config.job_max_attempts, self._clock())
+        requeued, dead = await self._store.jobs.requeue_running(self._config.job_max_attempts, self._clock())
         if requeued or dead:
             log.info("jobs: %d re-queued and %d given up after a restart", requeued, dead)
         self._task = asyncio.create_task(self._loop(), name="smworld-jobs")
@@ -70,7 +68,7 @@ class JobRunner:
     async def sweep(self) -> int:
         """Refund the reservations that expired unspent; how many."""
         self._swept_at = self._clock()
-        refunded = await self._store.refund_expired_reservations(self._swept_at)
+        refunded = await self._store.meter.refund_expired(self._swept_at)
         if refunded:
             log.info("metering: refunded %d expired reservations", refunded)
         return refunded
@@ -83,7 +81,7 @@ class JobRunner:
                 except Exception as exc:
                     log.warning("metering: cannot sweep reservations: %s", exc)
             try:
-                job = await self._store.claim_job(self._clock())
+                job = await self._store.jobs.claim(self._clock())
             except Exception as exc:
                 log.warning("jobs: cannot claim a job: %s", exc)
                 job = None
@@ -98,26 +96,21 @@ class JobRunner:
 
     async def _run(self, job: JobRecord) -> None:
         loop = asyncio.get_running_loop()
-        store, clock = self._store, self._clock
+        jobs, clock = self._store.jobs, self._clock
 
         def progress(phase: str, fraction: float) -> None:
-            asyncio.run_coroutine_threadsafe(store.job_progress(job.id, phase, fraction, clock()), loop)
+            asyncio.run_coroutine_threadsafe(jobs.progress(job.id, phase, fraction, clock()), loop)
 
         try:
-            world = await asyncio.to_thread(generate_world, job.params, progress)
-            await store.job_progress(job.id, "saving", 0.9, clock())
-            world_id = str(uuid.uuid4())
-            params = job.params
-            doc = world_document(world, world_id, params.get("name"), params.get("description"))
-            meta = new_meta(job.app_id, job.mode, world_id, doc, str(params.get("visibility", "private")), clock())
-            version, objects = snapshot_records(doc, world_id, version_id=str(uuid.uuid4()), parent=None,
-                                                source="generation", title="generated", created_at=meta.created_at)
-            if await store.finish_job_success(job.id, meta, encode_doc(doc), version, objects, clock()):
-                log.info("jobs: %s succeeded → world %s", job.id, world_id)
+            world = await asyncio.to_thread(prepare, job.params, app_id=job.app_id, mode=job.mode, now=clock(),
+                                            progress=progress)
+            await jobs.progress(job.id, "saving", 0.9, clock())
+            if await jobs.succeed(job.id, world, clock()):
+                log.info("jobs: %s succeeded → world %s", job.id, world.meta.id)
         except GenerationFailed as exc:
-            await store.finish_job_failure(job.id, "failed", str(exc), clock())
+            await jobs.fail(job.id, "failed", str(exc), clock())
         except asyncio.CancelledError:
             raise
         except Exception as exc:
             log.exception("jobs: %s failed unexpectedly", job.id)
-            await store.finish_job_failure(job.id, "failed", f"internal error: {type(exc).__name__}", clock())
+            await jobs.fail(job.id, "failed", f"internal error: {type(exc).__name__}", clock())

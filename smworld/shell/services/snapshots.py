@@ -29,8 +29,9 @@ from smworld.kernel.versions import (
 )
 from smworld.kernel.world import WorldDoc
 
-from .errors import NotFound
-from .store.base import Store, VersionRecord
+from ..errors import NotFound
+from ..store.interfaces import VersionStore
+from ..store.records import VersionRecord
 
 __all__ = ["materialize", "resolve_version", "snapshot_records"]
 
@@ -61,17 +62,17 @@ def snapshot_records(
     return record, objects
 
 
-async def resolve_version(store: Store, world_id: str, version_id: str) -> Resolved:
-    """The full contents of a stored version; 404 when there is no such version."""
-    chain = await store.version_chain(world_id, version_id)
+async def resolve_version(store: VersionStore, world_id: str, version_id: str) -> Resolved:
+    """The full contents of a stored version; :class:`NotFound` when there is no such version."""
+    chain = await store.chain(world_id, version_id)
     if not chain:
         raise NotFound(f"no version {version_id!r} in this world")
     return resolve([manifest_from_json(raw) for raw in chain])
 
 
-async def materialize(store: Store, world_id: str, version_id: str) -> WorldDoc:
+async def materialize(store: VersionStore, world_id: str, version_id: str) -> WorldDoc:
     """The world a version snapshotted, rebuilt from its objects."""
     contents = (await resolve_version(store, world_id, version_id)).contents
-    raw = await store.get_objects(world_id, sorted(referenced(contents)))
+    raw = await store.objects(world_id, sorted(referenced(contents)))
     objects: dict[str, Any] = {h: _decoder.decode(body) for h, body in raw.items()}
     return build_world(contents, objects)

@@ -1,20 +1,24 @@
 """The OpenAPI 3.1 document, generated from the live route table.
 
-Every route registered on the application carries its :class:`~smworld.shell.http.RouteInfo`; the
-document is built by walking ``app.router`` — so a route cannot exist undocumented, and a
-documented route cannot be missing. Request and response schemas come from the msgspec Structs
-the handlers decode with (``msgspec.json.schema_components``); the op names come from the kernel.
+Every route registered on the application carries its :class:`~.routing.RouteInfo`; the document is
+built by walking ``app.router`` — so a route cannot exist undocumented, and a documented route
+cannot be missing. Request and response schemas come from the very msgspec Structs the handlers
+decode and encode (``msgspec.json.schema_components``); the op names come from the kernel.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, get_origin
 
 import msgspec
 from aiohttp import web
 
-from .http import RouteInfo
+from smworld.kernel.diagnostics import Diagnostic
+from smworld.kernel.ops import OPS, ApplyError
+
+from ..wire.common import ErrorBody
+from .routing import RouteInfo
 
 __all__ = ["build_openapi", "documented_routes"]
 
@@ -24,6 +28,7 @@ _ERROR_TEXT = {
     402: "Over the app's daily quota; nothing was charged",
     403: "Valid credentials lacking the scope or key kind this call needs",
     404: "No such resource for this caller",
+    408: "The request body did not arrive in time",
     409: "Conflict (an idempotent request still in flight; deleting HEAD)",
     412: "If-Match names a stale rev; the body carries the current `rev`",
     413: "Request body over the configured limit",
@@ -48,46 +53,28 @@ def _path(path: str) -> str:
     return _PARAM.sub(lambda m: "{" + m.group(1) + "}", path)
 
 
-def _collect(value: Any, found: list[type]) -> None:
-    if isinstance(value, type):
+def _is_type(value: Any) -> bool:
+    """A type msgspec can describe: a class, or a generic alias such as ``dict[str, Any]``."""
+    return isinstance(value, type) or get_origin(value) is not None
+
+
+def _collect(value: Any, found: list[Any]) -> None:
+    if _is_type(value):
         if value not in found:
             found.append(value)
-    elif isinstance(value, dict):
-        for item in value.values():
-            _collect(item, found)
     elif isinstance(value, list | tuple):
         for item in value:
             _collect(item, found)
 
 
-def _resolve(value: Any, refs: dict[type, dict[str, Any]]) -> Any:
-    if isinstance(value, type):
-        return refs[value]
-    if isinstance(value, dict):
-        return {k: _resolve(v, refs) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_resolve(v, refs) for v in value]
-    return value
-
-
-def _error_schema() -> dict[str, Any]:
-    return {
-        "type": "object",
-        "required": ["detail"],
-        "properties": {
-            "detail": {"type": "string", "description": "What went wrong, in a sentence that names the fix."},
-            "errors": {"type": "array", "items": {"type": "string"}, "description": "`<field>: <problem>` lines"},
-            "diagnostics": {"type": "array", "items": {"$ref": "#/components/schemas/Diagnostic"}},
-            "applyErrors": {"type": "array", "items": {"$ref": "#/components/schemas/ApplyError"}},
-            "rev": {"type": "string"},
-            "schemaVersion": {"type": "string", "const": "1.0"},
-        },
-    }
+def _resolve(value: Any, refs: dict[Any, dict[str, Any]]) -> Any:
+    """The schema of a declared type; a tuple of types is any of them."""
+    if isinstance(value, tuple):
+        return {"anyOf": [refs[item] for item in value]}
+    return refs[value]
 
 
 def _ops_schema() -> dict[str, Any]:
-    from smworld.kernel.ops import OPS
-
     return {
         "type": "object",
         "required": ["op"],
@@ -106,7 +93,7 @@ def _errors_of(info: RouteInfo) -> list[int]:
     if "{" in info.path:
         statuses.add(404)
     if info.body is not None:
-        statuses.update((400, 413, 422))
+        statuses.update((400, 408, 413, 422))
     if info.idempotent:
         statuses.update((409, 422))
     if info.if_match:
@@ -146,6 +133,10 @@ def _operation(info: RouteInfo, refs: dict[type, dict[str, Any]]) -> dict[str, A
         params.append({"name": "Idempotency-Key", "in": "header", "required": False,
                        "schema": {"type": "string", "minLength": 1, "maxLength": 255},
                        "description": "retry safely: same key + same body replays the first response"})
+    if info.lean:
+        params.append({"name": "Prefer", "in": "header", "required": False, "schema": {"type": "string"},
+                       "description": "`return=minimal` (RFC 7240): answer `{rev, diagnostics, applyErrors}` "
+                       "without the world"})
     if params:
         op["parameters"] = params
     if info.body is not None:
@@ -155,13 +146,13 @@ def _operation(info: RouteInfo, refs: dict[type, dict[str, Any]]) -> dict[str, A
         }
     success: dict[str, Any] = {"description": info.summary}
     if info.response is not None:
-        success["content"] = {"application/json": {"schema": _resolve(info.response, refs)}}
+        success["content"] = {info.content_type: {"schema": _resolve(info.response, refs)}}
     responses: dict[str, Any] = {str(info.status): success}
     if info.conditional:
         responses["304"] = {"description": "Not modified: the `If-None-Match` ETag is still current (no body)"}
-    if info.status == 201 and info.path == "/v1/worlds":
-        responses["202"] = {"description": "Queued as a durable job (`async: true`)",
-                            "content": {"application/json": {"schema": {"type": "object"}}}}
+    for status, kind in (info.also or {}).items():
+        responses[str(status)] = {"description": (kind.__doc__ or "").strip().split("\n")[0] or info.summary,
+                                  "content": {"application/json": {"schema": _resolve(kind, refs)}}}
     for status in _errors_of(info):
         responses[str(status)] = {"$ref": f"#/components/responses/E{status}"}
     op["responses"] = responses
@@ -171,25 +162,20 @@ def _operation(info: RouteInfo, refs: dict[type, dict[str, Any]]) -> dict[str, A
 def build_openapi(app: web.Application, version: str = "1.0") -> dict[str, Any]:
     """The whole document for ``app``."""
     infos = documented_routes(app)
-    types: list[type] = []
+    types: list[Any] = []
     for info in infos:
         _collect(info.body, types)
         _collect(info.response, types)
-    from smworld.kernel.diagnostics import Diagnostic
-    from smworld.kernel.ops import ApplyError
-
-    types += [Diagnostic, ApplyError]
+        _collect(list((info.also or {}).values()), types)
+    types += [t for t in (Diagnostic, ApplyError, ErrorBody) if t not in types]
     found, components = msgspec.json.schema_components(types, ref_template="#/components/schemas/{name}")
     refs = dict(zip(types, found, strict=True))
-    components["Error"] = _error_schema()
     components["GraphOp"] = _ops_schema()
     paths: dict[str, dict[str, Any]] = {}
     for info in infos:
         paths.setdefault(_path(info.path), {})[info.method.lower()] = _operation(info, refs)
-    for info in infos:
-        if info.operation_id == "apply_batch":
-            body = paths[_path(info.path)]["post"]["requestBody"]["content"]["application/json"]["schema"]
-            body["properties"]["ops"]["items"] = {"$ref": "#/components/schemas/GraphOp"}
+    if "OpsBody" in components:
+        components["OpsBody"]["properties"]["ops"]["items"] = {"$ref": "#/components/schemas/GraphOp"}
     return {
         "openapi": "3.1.0",
         "info": {
@@ -205,7 +191,7 @@ def build_openapi(app: web.Application, version: str = "1.0") -> dict[str, Any]:
             "schemas": components,
             "responses": {
                 f"E{status}": {"description": text,
-                               "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+                               "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}}
                 for status, text in _ERROR_TEXT.items()
             },
             "securitySchemes": {
