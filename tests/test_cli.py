@@ -200,3 +200,22 @@ def test_check_says_why_play_cannot_start(capsys: pytest.CaptureFixture[str], tm
     code, out, _ = run(capsys, "check", str(path))
     assert code == 1
     assert "play cannot start" in out
+
+
+def test_kernel_commands_do_not_import_the_http_shell(world_file: Path) -> None:
+    code = ("import sys; from smworld.cli import main; code = main(['validate', sys.argv[1]]); "
+            "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('aiohttp', 'aiosqlite', 'jwt') "
+            "or m.startswith('smworld.shell')); "
+            "assert not loaded, loaded; sys.exit(code)")
+    done = subprocess.run([sys.executable, "-c", code, str(world_file)], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "ok: no errors" in done.stdout
+
+
+def test_serve_and_admin_parse_without_the_http_shell() -> None:
+    code = ("import sys; from smworld.cli import build_parser; "
+            "args = build_parser().parse_args(['admin', 'caps', '--app', 'a', '--set', 'edit=1']); "
+            "assert args.set == ['edit=1']; build_parser().parse_args(['serve', '--port', '9000']); "
+            "assert 'aiohttp' not in sys.modules")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
