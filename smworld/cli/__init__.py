@@ -10,13 +10,14 @@ winnable), 2 bad input or usage — bad input prints one line naming the path an
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
 from smworld.kernel.errors import SMWorldError
 
 from . import commands, server
-from .io import CliError
+from .io import NESTED_TOO_DEEPLY, CliError
 
 __all__ = ["main"]
 
@@ -78,15 +79,36 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+BROKEN_PIPE = 141
+"""128 + SIGPIPE: what ``cmd | head`` reports for a command the pipe closed on."""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; return its exit code."""
     args = build_parser().parse_args(argv)
     name = " ".join(part for part in (args.command, getattr(args, "admin_command", None)) if part)
     try:
         code: int = args.func(args)
+        sys.stdout.flush()
     except (CliError, SMWorldError) as exc:
         print(f"smworld {name}: {exc}", file=sys.stderr)
         return 2
+    except RecursionError:
+        print(f"smworld {name}: {NESTED_TOO_DEEPLY}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        _silence_stdout()
+        return BROKEN_PIPE
     except KeyboardInterrupt:
         return 130
     return code
+
+
+def _silence_stdout() -> None:
+    """The reader of stdout went away (``smworld tour | head -1``): point stdout at /dev/null so the
+    interpreter's final flush does not fail again (the pattern the ``signal`` module docs give)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # stdout is not a real file (tests capture it)
+        pass
