@@ -200,3 +200,110 @@ def test_check_says_why_play_cannot_start(capsys: pytest.CaptureFixture[str], tm
     code, out, _ = run(capsys, "check", str(path))
     assert code == 1
     assert "play cannot start" in out
+
+
+def test_kernel_commands_do_not_import_the_http_shell(world_file: Path) -> None:
+    code = ("import sys; from smworld.cli import main; code = main(['validate', sys.argv[1]]); "
+            "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('aiohttp', 'aiosqlite', 'jwt') "
+            "or m.startswith('smworld.shell')); "
+            "assert not loaded, loaded; sys.exit(code)")
+    done = subprocess.run([sys.executable, "-c", code, str(world_file)], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "ok: no errors" in done.stdout
+
+
+def test_serve_and_admin_parse_without_the_http_shell() -> None:
+    code = ("import sys; from smworld.cli import build_parser; "
+            "args = build_parser().parse_args(['admin', 'caps', '--app', 'a', '--set', 'edit=1']); "
+            "assert args.set == ['edit=1']; build_parser().parse_args(['serve', '--port', '9000']); "
+            "assert 'aiohttp' not in sys.modules")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+
+
+DEEP = "[" * 2000 + "]" * 2000
+
+
+def deep_world(depth: int) -> str:
+    """A world whose unknown key holds ``depth`` nested arrays (valid JSON, absurdly deep)."""
+    return ('{"scene": {"states": {"hall": {"base": "a stone hall"}}, "events": []}, "entrance": {"state": "hall"},'
+            f' "x": {"[" * depth}{"]" * depth}}}')
+
+
+@pytest.mark.parametrize("depth", [2000, 100_000])
+@pytest.mark.parametrize("command", ["validate", "lint", "check", "play", "diff", "apply"])
+def test_deeply_nested_input_is_one_line_saying_so(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                                    world_file: Path, command: str, depth: int) -> None:
+    deep = tmp_path / "deep.json"
+    deep.write_text(deep_world(depth))
+    argv = {"diff": [str(world_file), str(deep)], "apply": [str(world_file), str(deep)]}.get(command, [str(deep)])
+    code, _, err = run(capsys, command, *argv)
+    assert code == 2
+    assert err.strip().splitlines() == [f"smworld {command}: {deep}: the input is nested too deeply "
+                                         "(arrays or objects inside each other) to be read"]
+
+
+def test_deeply_nested_stdin_is_one_line_and_exit_two() -> None:
+    done = subprocess.run([sys.executable, "-m", "smworld.cli", "validate", "-"], input="[" * 2000,
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == ["smworld validate: -: the input is nested too deeply "
+                                                "(arrays or objects inside each other) to be read"]
+
+
+def test_recursion_anywhere_in_a_command_is_reported_not_raised(capsys: pytest.CaptureFixture[str],
+                                                                monkeypatch: pytest.MonkeyPatch,
+                                                                world_file: Path) -> None:
+    from smworld.cli import commands
+
+    def deep(*_: Any, **__: Any) -> Any:
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(commands.gate, "lint", deep)
+    code, _, err = run(capsys, "lint", str(world_file))
+    assert code == 2
+    assert err.strip().splitlines() == ["smworld lint: the input is nested too deeply (arrays or objects inside "
+                                        "each other) to be read"]
+
+
+@pytest.mark.parametrize("argv", [["tour"], ["schema"], ["new", PREMISE, "--states", "40"], ["play", "WORLD"]])
+def test_a_closed_stdout_ends_quietly(argv: list[str], world_file: Path) -> None:
+    argv = [str(world_file) if a == "WORLD" else a for a in argv]
+    process = subprocess.Popen([sys.executable, "-m", "smworld.cli", *argv], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout is not None and process.stdin is not None
+    process.stdout.close()  # the reader is gone before the first line: `smworld tour | head -0`
+    _, err = process.communicate(input=b"1\n1\n1\n", timeout=120)
+    assert err.decode() == ""
+    assert process.returncode in (0, 141)
+
+
+def test_apply_and_new_say_what_they_wrote(capsys: pytest.CaptureFixture[str], world_file: Path,
+                                           tmp_path: Path) -> None:
+    ops = tmp_path / "ops.json"
+    ops.write_text(json.dumps([{"op": "set_narrate", "narrate": True}]))
+    out_file = tmp_path / "out.json"
+    for extra in ([], ["--json"]):
+        code, _, err = run(capsys, "apply", str(world_file), str(ops), "-o", str(out_file), *extra)
+        world = json.loads(out_file.read_text())
+        assert code == 0
+        assert err == (f"wrote {out_file}: {world['name']!r}, {len(world['scene']['states'])} states, "
+                       f"{len(world['scene']['events'])} events\n")
+    code, out, err = run(capsys, "apply", str(world_file), str(ops), "-o", "-")
+    assert code == 0 and json.loads(out)["narrate"] is True and "wrote" not in err
+    code, _, err = run(capsys, "new", PREMISE, "--states", "6", "-o", str(out_file), "--json")
+    assert code == 0 and err.startswith(f"wrote {out_file}: ") and "6 states" in err
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["new", PREMISE, "--states", "0"], "smworld new: --states: must be an integer from 5 to 10,000 (got 0)"),
+    (["new", PREMISE, "--states", "10001"], "smworld new: --states: must be an integer from 5 to 10,000 (got 10001)"),
+    (["new", " ", "--states", "6"], "smworld new: premise: must be a non-empty string"),
+    (["tour", "--premise", ""], "smworld tour: --premise: must be a non-empty string"),
+    (["check", "WORLD", "--bound", "0"], "smworld check: --bound must be"),
+])
+def test_errors_name_the_flag_the_user_typed(capsys: pytest.CaptureFixture[str], world_file: Path,
+                                             argv: list[str], message: str) -> None:
+    code, _, err = run(capsys, *[str(world_file) if a == "WORLD" else a for a in argv])
+    assert code == 2
+    assert err.startswith(message) and len(err.strip().splitlines()) == 1

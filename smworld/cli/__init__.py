@@ -4,19 +4,20 @@ Kernel commands (``validate``, ``lint``, ``check``, ``apply``, ``diff``, ``new``
 ``schema``) read a world from a file or ``-`` (stdin). Every command takes ``--json`` for machine
 output in the shapes the HTTP API uses. Exit codes: 0 clean, 1 findings (errors; for ``check``: not
 winnable), 2 bad input or usage — bad input prints one line naming the path and the problem.
+``serve`` and ``admin`` (:mod:`.server`) load the HTTP shell only when they run.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
 from smworld.kernel.errors import SMWorldError
-from smworld.shell.cli import add_commands as add_shell_commands
 
-from . import commands
-from .io import CliError
+from . import commands, server
+from .io import NESTED_TOO_DEEPLY, CliError
 
 __all__ = ["main"]
 
@@ -74,18 +75,40 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--premise", default="a lighthouse keeper's island at the edge of a storm")
     p.set_defaults(func=commands.tour)
 
-    add_shell_commands(sub)
+    server.add_commands(sub)
     return parser
+
+
+BROKEN_PIPE = 141
+"""128 + SIGPIPE: what ``cmd | head`` reports for a command the pipe closed on."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; return its exit code."""
     args = build_parser().parse_args(argv)
+    name = " ".join(part for part in (args.command, getattr(args, "admin_command", None)) if part)
     try:
         code: int = args.func(args)
+        sys.stdout.flush()
     except (CliError, SMWorldError) as exc:
-        print(f"smworld {args.command}: {exc}", file=sys.stderr)
+        print(f"smworld {name}: {exc}", file=sys.stderr)
         return 2
+    except RecursionError:
+        print(f"smworld {name}: {NESTED_TOO_DEEPLY}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        _silence_stdout()
+        return BROKEN_PIPE
     except KeyboardInterrupt:
         return 130
     return code
+
+
+def _silence_stdout() -> None:
+    """The reader of stdout went away (``smworld tour | head -1``): point stdout at /dev/null so the
+    interpreter's final flush does not fail again (the pattern the ``signal`` module docs give)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # stdout is not a real file (tests capture it)
+        pass

@@ -14,8 +14,9 @@ from smworld.kernel.analysis.winnability import prove
 from smworld.kernel.diagnostics import Diagnostic
 from smworld.kernel.diff import diff as diff_worlds
 from smworld.kernel.errors import OpsRequestError
-from smworld.kernel.generate import generate
+from smworld.kernel.generate import GenerateError, generate
 from smworld.kernel.playability import verdict
+from smworld.kernel.world import WorldDoc
 from smworld.kernel.write import apply_ops
 
 from .io import CliError, emit_json, read_json, read_world, write_output
@@ -25,6 +26,8 @@ __all__ = ["apply", "check", "diff", "lint", "new", "play", "schema", "tour", "v
 
 CLEAN, FINDINGS = 0, 1
 TOUR_SEED, TOUR_STATES = 7, 12
+NEW_FLAGS = {"premise": "premise", "seed": "--seed", "size": "--states"}
+"""``generate``'s arguments → what the user typed on ``smworld new``."""
 
 
 def _print_diagnostics(diagnostics: list[Diagnostic], out: Any = sys.stdout) -> None:
@@ -121,12 +124,20 @@ def apply(args: argparse.Namespace) -> int:
     if args.json:
         payload = {"world": result.world, "diagnostics": result.diagnostics, "applyErrors": result.applyErrors}
         if args.output:
-            write_output(result.world, args.output)
+            _write_file(result.world, args.output)
         emit_json(payload)
     else:
-        write_output(result.world, args.output)
+        _write_file(result.world, args.output)
         _print_diagnostics(result.diagnostics, sys.stderr)
     return FINDINGS if result.applyErrors else CLEAN
+
+
+def _write_file(world: WorldDoc, output: str | None) -> None:
+    """The world to ``output`` (or stdout); a file written is reported on stderr, so the user knows."""
+    write_output(world, output)
+    if output and output != "-":
+        print(f"wrote {output}: {world.get('name')!r}, {len(world['scene']['states'])} states, "
+              f"{len(world['scene']['events'])} events", file=sys.stderr)
 
 
 def diff(args: argparse.Namespace) -> int:
@@ -154,13 +165,11 @@ def diff(args: argparse.Namespace) -> int:
 
 def new(args: argparse.Namespace) -> int:
     """A generated world, as JSON."""
-    world = generate(args.premise, seed=args.seed, size=args.states)
-    if args.json or not args.output:
-        write_output(world, args.output if args.output else None)
-    else:
-        write_output(world, args.output)
-        print(f"wrote {args.output}: {world.get('name')!r}, {len(world['scene']['states'])} states, "
-              f"{len(world['scene']['events'])} events", file=sys.stderr)
+    try:
+        world = generate(args.premise, seed=args.seed, size=args.states)
+    except GenerateError as exc:
+        raise CliError(f"{NEW_FLAGS.get(exc.argument, exc.argument)}: {exc.problem}") from None
+    _write_file(world, args.output)
     return CLEAN
 
 
@@ -180,7 +189,10 @@ def schema(args: argparse.Namespace) -> int:
 
 def tour(args: argparse.Namespace) -> int:
     """Generate, check and autoplay a world: what smworld is for, in one screen."""
-    world = generate(args.premise, seed=TOUR_SEED, size=TOUR_STATES)
+    try:
+        world = generate(args.premise, seed=TOUR_SEED, size=TOUR_STATES)
+    except GenerateError as exc:
+        raise CliError(f"--{exc.argument}: {exc.problem}" if exc.argument == "premise" else str(exc)) from None
     states, events = world["scene"]["states"], world["scene"]["events"]
     report = gate.lint(world)
     proof = msgspec.to_builtins(prove(world))

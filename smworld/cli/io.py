@@ -12,7 +12,9 @@ from smworld.kernel import codec
 from smworld.kernel.errors import DecodeError
 from smworld.kernel.world import WorldDoc
 
-__all__ = ["CliError", "emit_json", "read_json", "read_world", "write_output"]
+__all__ = ["NESTED_TOO_DEEPLY", "CliError", "emit_json", "read_json", "read_world", "write_output"]
+
+NESTED_TOO_DEEPLY = "the input is nested too deeply (arrays or objects inside each other) to be read"
 
 
 class CliError(Exception):
@@ -30,10 +32,13 @@ def _read_bytes(source: str) -> bytes:
 
 def read_json(source: str) -> Any:
     """Any JSON document from a file or stdin."""
+    raw = _read_bytes(source)
     try:
-        return codec.parse_json(_read_bytes(source))
+        return codec.parse_json(raw)
     except DecodeError as exc:
         raise CliError(f"{source}: {exc}") from None
+    except RecursionError:
+        raise CliError(f"{source}: {NESTED_TOO_DEEPLY}") from None
 
 
 def read_world(source: str, *, strict: bool = True) -> WorldDoc:
@@ -49,6 +54,8 @@ def read_world(source: str, *, strict: bool = True) -> WorldDoc:
         value = codec.parse_json(raw)
     except DecodeError as exc:
         raise CliError(f"{source}: {exc}") from None
+    except RecursionError:
+        raise CliError(f"{source}: {NESTED_TOO_DEEPLY}") from None
     if not isinstance(value, dict):
         raise CliError(f"{source}: expected a JSON object (a world), got {type(value).__name__}")
     return value

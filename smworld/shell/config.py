@@ -9,13 +9,15 @@ Precedence: explicit overrides (CLI flags) > environment > defaults.
 from __future__ import annotations
 
 import dataclasses
+import difflib
+import logging
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-__all__ = ["USAGE_KINDS", "Config", "ConfigError", "RateLimit"]
+__all__ = ["LOG_LEVELS", "USAGE_KINDS", "Config", "ConfigError", "RateLimit", "unknown_variables"]
 
 USAGE_KINDS: tuple[str, ...] = ("generation", "session", "session_seconds", "edit", "say", "tts")
 """The metered kinds (``api.md``); a cap of 0 means unlimited."""
@@ -28,6 +30,12 @@ _DEFAULT_CAPS = {
     "say": 10000,
     "tts": 10000,
 }
+
+
+LOG_LEVELS: tuple[str, ...] = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+"""What ``SMWORLD_LOG_LEVEL`` accepts (any case); the standard library's aliases work too."""
+
+_CAP_PREFIX = "SMWORLD_CAP_"
 
 
 class ConfigError(ValueError):
@@ -97,6 +105,10 @@ class Config:
                 except (TypeError, ValueError) as exc:
                     raise ConfigError(f"{variable}={raw!r}: {exc}") from None
         caps = dict(_DEFAULT_CAPS)
+        for variable in sorted(env):
+            if variable.startswith(_CAP_PREFIX) and variable not in _cap_variables():
+                hint = _did_you_mean(variable, _cap_variables(), _CAP_PREFIX)
+                raise ConfigError(f"{variable}: unknown usage kind{hint}; known: {', '.join(_cap_variables())}")
         for kind in USAGE_KINDS:
             variable = f"SMWORLD_CAP_{kind.upper()}"
             if env.get(variable):
@@ -128,6 +140,8 @@ class Config:
             raise ConfigError(f"sqlite_synchronous {self.sqlite_synchronous!r}: expected full or normal")
         if self.jwt_secret is not None and len(self.jwt_secret.encode()) < 32:
             raise ConfigError("SMWORLD_JWT_SECRET: expected at least 32 bytes (HS256 needs a 256-bit key)")
+        if self.log_level not in logging.getLevelNamesMapping():
+            raise ConfigError(f"log_level {self.log_level!r}: expected one of {', '.join(LOG_LEVELS)}")
         unknown = set(self.default_caps) - set(USAGE_KINDS)
         if unknown:
             raise ConfigError(f"default_caps: unknown kinds {sorted(unknown)}; known: {list(USAGE_KINDS)}")
@@ -191,6 +205,13 @@ def _nonempty(raw: str) -> str:
     return raw
 
 
+def _parse_log_level(raw: str) -> str:
+    value = raw.strip().upper()
+    if value not in logging.getLevelNamesMapping():
+        raise ValueError(f"expected one of {', '.join(LOG_LEVELS)}")
+    return value
+
+
 _ENV: dict[str, tuple[str, Callable[[str], Any]]] = {
     "host": ("SMWORLD_HOST", _nonempty),
     "port": ("SMWORLD_PORT", lambda raw: _parse_int(raw, minimum=1)),
@@ -208,5 +229,25 @@ _ENV: dict[str, tuple[str, Callable[[str], Any]]] = {
     "world_cache_bytes": ("SMWORLD_WORLD_CACHE_BYTES", lambda raw: _parse_int(raw, minimum=0)),
     "job_max_attempts": ("SMWORLD_JOB_MAX_ATTEMPTS", lambda raw: _parse_int(raw, minimum=1)),
     "shutdown_timeout_s": ("SMWORLD_SHUTDOWN_TIMEOUT", _parse_float),
-    "log_level": ("SMWORLD_LOG_LEVEL", lambda raw: raw.strip().upper()),
+    "log_level": ("SMWORLD_LOG_LEVEL", _parse_log_level),
 }
+
+
+def _cap_variables() -> list[str]:
+    return [f"{_CAP_PREFIX}{kind.upper()}" for kind in USAGE_KINDS]
+
+
+def _did_you_mean(variable: str, known: list[str], prefix: str) -> str:
+    """`` (did you mean X?)`` when a known name is close, judged after their shared ``prefix``."""
+    rest = {name.removeprefix(prefix).upper(): name for name in known}
+    close = difflib.get_close_matches(variable.removeprefix(prefix).upper(), list(rest), n=1, cutoff=0.7)
+    return f" (did you mean {rest[close[0]]}?)" if close else ""
+
+
+def unknown_variables(environ: Mapping[str, str]) -> list[str]:
+    """One warning per ``SMWORLD_*`` variable that is not a setting (a misspelling is silently
+    ignored otherwise). ``SMWORLD_CAP_*`` ones are refused by :meth:`Config.from_env` instead."""
+    known = [variable for variable, _ in _ENV.values()]
+    return [f"{variable} is not a setting{_did_you_mean(variable, known, 'SMWORLD_')}; it is ignored"
+            for variable in sorted(environ)
+            if variable.startswith("SMWORLD_") and not variable.startswith(_CAP_PREFIX) and variable not in known]

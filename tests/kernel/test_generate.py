@@ -19,6 +19,7 @@ from smworld.kernel.errors import SMWorldError
 from smworld.kernel.gate import PROMPT_BUDGET, validate
 from smworld.kernel.generate import MAX_SIZE, MIN_SIZE, GenerateError, banks, generate
 from smworld.kernel.generate.build import HOTKEYS
+from smworld.kernel.generate.english import article, indefinite
 from smworld.kernel.generate.lexicon import premise_words, read_premise
 from smworld.kernel.generate.shape import plan
 from smworld.kernel.play import Play, available, fire, start, tick
@@ -260,10 +261,11 @@ def test_the_word_banks_pass_the_doctrine() -> None:
     texts = [
         *banks.ROOMS, *banks.LAYOUTS, *banks.MATERIALS, *banks.MATERIAL_WORDS.values(), *banks.LIGHTS,
         *banks.LIGHT_WORDS.values(), *banks.MODIFIERS, *banks.MOTIF_FRAMES, *banks.VIEW_FRAMES, *banks.OBJECTS,
-        *banks.AMBIENT, *banks.CAMERA_STATIC, *banks.CAMERA_DYNAMIC, *banks.MOVE_STATIC, *banks.MOVE_DYNAMIC,
+        *banks.AMBIENT, *banks.AMBIENT_OUTDOOR, *banks.CAMERA_STATIC, *banks.CAMERA_DYNAMIC, *banks.MOVE_STATIC,
+        *banks.MOVE_DYNAMIC,
         *(" ".join(o) for o in banks.OPENINGS), *banks.POSITIONS, *banks.DETAIL, *(" ".join(k) for k in banks.KEYS),
         *(" ".join(g) for g in banks.GATES), *(" ".join(h) for h in banks.HAZARDS), *banks.PAUSES,
-        *banks.WIN_SCENES, *banks.LOSE_SCENES, *banks.PERSONS, *(c for c, _ in banks.CARRY),
+        *banks.WIN_SCENES, *(scene for scene, _ in banks.LOSE_SCENES), *banks.PERSONS, *(c for c, _ in banks.CARRY),
     ]
     for text in texts:
         for rule in (NEGATION, INTENT, WHITEOUT, LETHAL):
@@ -288,3 +290,112 @@ def test_every_generated_world_is_playable_and_doctrine_clean(premise: str, seed
     assert len(world["scene"]["states"]) == size
     assert_playable(world)
     assert_doctrine(world)
+
+
+# --- English: articles, modifiers, ambience --------------------------------------------------------
+
+@pytest.mark.parametrize(("phrase", "expected"), [
+    ("edge mosaic", "an"), ("ancient banner", "an"), ("icy cellar", "an"), ("owl figurine", "an"),
+    ("umbrella emblem", "an"), ("unlit stair", "an"), ("unusual lamp", "an"), ("uninhabited attic", "an"),
+    ("ugly crate", "an"), ("urn", "an"), ("hour", "an"), ("honest face", "an"), ("heir", "an"),
+    ("x-ray plate", "an"), ("L-shaped room", "an"),
+    ("unicorn tapestry", "a"), ("uniform", "a"), ("union hall", "a"), ("university", "a"), ("usual spot", "a"),
+    ("utility room", "a"), ("ukulele", "a"), ("European map", "a"), ("ewe", "a"), ("one-eyed cat", "a"),
+    ("once-grand hall", "a"), ("hotel", "a"), ("kraken banner", "a"), ("lantern", "a"), ("yew hedge", "a"),
+    ("frost-rimed cellar", "a"), ("", "a"),
+])
+def test_the_indefinite_article_goes_by_the_next_words_sound(phrase: str, expected: str) -> None:
+    assert indefinite(phrase) == expected
+    assert article(phrase) == f"{expected} {phrase}"
+
+
+ARTICLE = re.compile(r"\b(a|an|A|An) ([^\s,.;:]+)")
+VOWEL_PREMISES = (
+    "an ancient edge of an icy ocean under an umbrella of owls",
+    "an orchard of iron under an amber moon, an elegy for an old engine",
+    "a lighthouse keeper's island at the edge of a storm",
+    "a unicorn hotel at the heart of an hour",
+)
+
+
+def all_prose(world: dict[str, Any]) -> Iterator[str]:
+    yield world["name"]
+    yield world["story"]["logline"]
+    for state in world["scene"]["states"].values():
+        yield from (state["base"], state["narration"], *state["ambient"])
+        for pair in (state["camera"], state["movement"]):
+            yield from pair.values()
+    for event in world["scene"]["events"]:
+        yield from (event.get(key, "") for key in ("base", "detail", "narration", "lockedHint"))
+
+
+@pytest.mark.parametrize("premise", VOWEL_PREMISES)
+def test_every_article_in_generated_prose_agrees_with_its_word(premise: str) -> None:
+    for seed in range(4):
+        for text in all_prose(generate(premise, seed=seed, size=40)):
+            for written, word in ARTICLE.findall(text):
+                assert written.lower() == indefinite(word), (written, word, text)
+
+
+def test_no_bank_writes_an_article_in_front_of_a_placeholder() -> None:
+    texts = [*banks.MOTIF_FRAMES, *banks.VIEW_FRAMES, *banks.WIN_SCENES, *(s for s, _ in banks.LOSE_SCENES),
+             *banks.MOVE_STATIC, *banks.MOVE_DYNAMIC, *banks.CAMERA_STATIC, *banks.CAMERA_DYNAMIC, *banks.PAUSES,
+             *banks.DETAIL]
+    for text in texts:
+        assert not re.search(r"\b(a|an) \{", text, re.IGNORECASE), text
+
+
+@pytest.mark.parametrize(("premise", "placing"), [
+    ("a lighthouse keeper's island at the edge of a storm", "edge"),
+    ("a market in the middle of the night", "middle"),
+    ("the far side of the moon", "side"),
+    ("a city in its final hour", "hour"),
+    ("a cabin at the bottom of the lake", "bottom"),
+    ("the heart of an old forest", "heart"),
+    ("a village on the edges of the map", "edge"),
+])
+def test_words_that_only_place_things_never_become_modifiers(premise: str, placing: str) -> None:
+    assert placing not in read_premise(premise).modifiers
+    world = generate(premise, seed=1, size=30)
+    text = " ".join(all_prose(world)).lower()
+    assert not re.search(rf"\b{placing}s? (carvings|banner|graffiti|emblem|mosaic|poster|figurine|patterns)\b",
+                         text)
+    assert placing not in world["name"].lower()
+
+
+@pytest.mark.parametrize(("premise", "motifs"), [
+    ("a flooded subway at dawn", ()),
+    ("a drowned kraken cathedral", ("kraken",)),
+    ("a haunting melody in a ruined ballroom", ("melody", "ballroom")),
+])
+def test_only_nouns_become_motifs(premise: str, motifs: tuple[str, ...]) -> None:
+    assert read_premise(premise).motif_words == motifs
+
+
+def test_plural_premise_nouns_become_singular_modifiers() -> None:
+    assert read_premise("a tower of owls and bats").modifiers == ("owl", "bat")
+
+
+INDOOR_WORDS = re.compile(r"ceiling|window|curtain|corner|lamp|grate|shutter|chandelier|roof|pendulum|pages"
+                          r"|sack|floor|cobweb|vent|draught", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("size", [5, 12, 60])
+def test_open_air_endings_get_open_air_ambience(size: int) -> None:
+    outdoor_scenes = [scene.split("{")[0] for scene, outdoor in banks.LOSE_SCENES if outdoor]
+    for seed in range(6):
+        world = generate(PREMISE, seed=seed, size=size)
+        for state in world["scene"]["states"].values():
+            ending = state.get("ending")
+            if ending is None:
+                continue
+            outdoor = ending["kind"] == "win" or any(state["base"].lower().startswith(scene)
+                                                     for scene in outdoor_scenes)
+            bank = banks.AMBIENT_OUTDOOR if outdoor else banks.AMBIENT
+            assert all(line in bank for line in state["ambient"]), (state["base"], state["ambient"])
+            if outdoor:
+                assert not any(INDOOR_WORDS.search(line) for line in state["ambient"]), state["ambient"]
+
+
+def test_the_outdoor_ambience_bank_has_no_indoor_things() -> None:
+    assert not [line for line in banks.AMBIENT_OUTDOOR if INDOOR_WORDS.search(line)]

@@ -26,7 +26,17 @@ MIN_SIZE, MAX_SIZE = 5, 10_000
 
 
 class GenerateError(SMWorldError, ValueError):
-    """``generate`` was called with an argument it cannot work from."""
+    """``generate`` was called with an argument it cannot work from.
+
+    ``argument`` names it (``premise``, ``seed`` or ``size``; empty for a generator bug) so a caller
+    can report the problem under its own name for it (the CLI's ``--states``); ``problem`` says what
+    is wrong and what is expected.
+    """
+
+    def __init__(self, argument: str, problem: str) -> None:
+        self.argument = argument
+        self.problem = problem
+        super().__init__(f"{argument}: {problem}" if argument else problem)
 
 
 def generate(premise: str, seed: int = 0, size: int = 12) -> WorldDoc:
@@ -43,17 +53,17 @@ def generate(premise: str, seed: int = 0, size: int = 12) -> WorldDoc:
     outcome = run_ops(start, built.ops)
     if outcome.apply_errors:
         first = outcome.apply_errors[0]
-        raise GenerateError(f"generator bug: ops[{first.index}] ({first.op}) did not apply: {first.message}")
+        raise GenerateError("", f"generator bug: ops[{first.index}] ({first.op}) did not apply: {first.message}")
     return outcome.world
 
 
 def _check(premise: object, seed: object, size: object) -> None:
     if not isinstance(premise, str) or not premise.strip():
-        raise GenerateError(f"premise: must be a non-empty string describing the world (got {premise!r})")
+        raise GenerateError("premise", f"must be a non-empty string describing the world (got {premise!r})")
     if not isinstance(seed, int) or isinstance(seed, bool):
-        raise GenerateError(f"seed: must be an integer (got {seed!r})")
+        raise GenerateError("seed", f"must be an integer (got {seed!r})")
     if not isinstance(size, int) or isinstance(size, bool) or not MIN_SIZE <= size <= MAX_SIZE:
-        raise GenerateError(f"size: must be an integer from {MIN_SIZE} to {MAX_SIZE:,} (got {size!r})")
+        raise GenerateError("size", f"must be an integer from {MIN_SIZE} to {MAX_SIZE:,} (got {size!r})")
 
 
 def _seed(premise: str, seed: int, size: int) -> int:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 __all__ = [
     "AMBIENT",
+    "AMBIENT_OUTDOOR",
     "CAMERA_DYNAMIC",
     "CAMERA_STATIC",
     "CARRY",
@@ -148,10 +149,10 @@ VIEW_WORDS = (
     "valley", "canyon", "reef", "bay", "coast", "cliffs", "hills", "meadow", "sunlight", "blizzard",
 )
 
-VIEW_FRAMES = (
-    "a high window framing the {word}", "the {word} visible through a cracked pane",
-    "a porthole looking out onto the {word}", "a round window filled with the {word}",
-    "a painted panorama of the {word} along one wall",
+VIEW_FRAMES = (  # whole clauses, so each reads as a sentence
+    "a high window frames the {word}", "the {word} shows through a cracked pane",
+    "a porthole looks out onto the {word}", "a round window is filled with the {word}",
+    "a painted panorama of the {word} runs along one wall",
 )
 
 PERSON_WORDS = (
@@ -180,11 +181,11 @@ MODIFIERS = (
     "rain-soaked", "overgrown", "derelict", "candle-waxed", "echoing", "lopsided", "freshly swept",
 )
 
-MOTIF_FRAMES = (
-    "{word} carvings run along the {material} beams", "a {word} banner hangs from the rafters",
-    "{word} graffiti is daubed across one wall", "a {word} emblem is painted above the door",
-    "a {word} mosaic covers a patch of the floor", "a faded {word} poster peels from a pillar",
-    "a {word} figurine stands on a shelf", "{word} patterns are stitched into a hanging quilt",
+MOTIF_FRAMES = (  # {a_word} is the word with its article ("an edge…" / "a kraken…"), never a hand-written "a"
+    "{word} carvings run along the {material} beams", "{a_word} banner hangs from the rafters",
+    "{word} graffiti is daubed across one wall", "{a_word} emblem is painted above the door",
+    "{a_word} mosaic covers a patch of the floor", "a faded {word} poster peels from a pillar",
+    "{a_word} figurine stands on a shelf", "{word} patterns are stitched into a hanging quilt",
 )
 
 OBJECTS = (
@@ -204,7 +205,7 @@ OBJECTS = (
     "a radio set with glowing valves", "a heap of rusted chains", "a brass gramophone",
 )
 
-AMBIENT = (
+AMBIENT = (  # indoor: rooms, and the endings that are indoors
     "dust motes drifting through the light", "water dripping from a seam in the ceiling",
     "a moth circling the lamp", "steam curling from a floor vent", "a curtain stirring in a draught",
     "rain streaking the window glass", "embers glowing in an iron grate",
@@ -214,6 +215,13 @@ AMBIENT = (
     "a thin stream of sand trickling from a split sack", "a cat's shadow crossing the far wall",
     "pipes ticking as they cool", "leaves skittering across the floor", "a fly buzzing at the window",
     "puddles rippling as drips land", "a chandelier turning slowly on its chain",
+)
+
+AMBIENT_OUTDOOR = (  # the open-air endings (every win scene, the outdoor lose scenes)
+    "gulls wheeling overhead", "clouds drifting slowly across the sky", "long grass bending in the wind",
+    "a flag snapping in the breeze", "a flock of starlings turning far off", "sunlight glinting on distant water",
+    "smoke rising from a far chimney", "leaves tumbling past on the wind", "light rain drifting past in grey sheets",
+    "a kite circling high above",
 )
 
 CAMERA_STATIC = (
@@ -311,7 +319,7 @@ PAUSES = (
     "sets {carry} down beside the {object} and studies it closely",
 )
 
-WIN_SCENES = (
+WIN_SCENES = (  # all in the open air (their ambience comes from AMBIENT_OUTDOOR)
     "a rooftop terrace above the {setting} at sunrise, gulls wheeling over chimney pots",
     "an open harbour wall at dawn, boats rocking in a gentle swell",
     "a hilltop meadow under a wide pale sky, long grass rippling",
@@ -322,21 +330,22 @@ WIN_SCENES = (
 
 WIN_TITLES = ("Daylight", "The Way Out", "Open Sky", "Morning", "Homeward", "Free Air")
 
+# A lose scene is (the scene, whether it is in the open air); {a_carry_noun} carries its article.
 LOSE_SCENES = (
-    "a flooded shaft of black water, a dropped {carry_noun} floating on the surface",
-    "a heap of broken timber at the foot of a collapsed stair, dust settling in a shaft of light",
-    "a deep pit with smooth walls rising toward a small square of sky",
-    "a frozen ledge deep in a crevasse, frost creeping over a dropped {carry_noun}",
-    "a dark culvert choked with rubble, a trickle of water running past a fallen {carry_noun}",
-    "a sealed chamber of bare {material}, a {carry_noun} guttering on the floor",
-    "a tangle of snapped scaffolding in a dim courtyard, rain falling on the wreckage",
-    "a sunken room filling slowly with silt-brown water, bubbles rising",
-    "a narrow crawlspace packed with fallen bricks, a single beam of light from above",
-    "a cold cistern floor littered with broken slates, a cracked {carry_noun} on its side",
-    "a jammed lift cage stalled between floors, its cable frayed and swaying",
-    "a wall of shifting sand pouring through a split in the ceiling",
-    "a darkened vault, its door swung shut, a {carry_noun} flickering low",
-    "a collapsed gallery, beams crossed over a dust-choked gap",
+    ("a flooded shaft of black water, a dropped {carry_noun} floating on the surface", False),
+    ("a heap of broken timber at the foot of a collapsed stair, dust settling in a shaft of light", False),
+    ("a deep pit with smooth walls rising toward a small square of sky", True),
+    ("a frozen ledge deep in a crevasse, frost creeping over a dropped {carry_noun}", True),
+    ("a dark culvert choked with rubble, a trickle of water running past a fallen {carry_noun}", False),
+    ("a sealed chamber of bare {material}, {a_carry_noun} guttering on the floor", False),
+    ("a tangle of snapped scaffolding in a dim courtyard, rain falling on the wreckage", True),
+    ("a sunken room filling slowly with silt-brown water, bubbles rising", False),
+    ("a narrow crawlspace packed with fallen bricks, a single beam of light from above", False),
+    ("a cold cistern floor littered with broken slates, a cracked {carry_noun} on its side", False),
+    ("a jammed lift cage stalled between floors, its cable frayed and swaying", False),
+    ("a wall of shifting sand pouring through a split in the ceiling", False),
+    ("a darkened vault, its door swung shut, {a_carry_noun} flickering low", False),
+    ("a collapsed gallery, beams crossed over a dust-choked gap", False),
 )
 
 LOSE_TITLES = (
@@ -358,4 +367,12 @@ _STOP_TEXT = """
     sort lot lots like want wants need needs going try tries trying find finds use uses look looks
     back around becomes become getting
 """
-STOPWORDS = frozenset(_STOP_TEXT.split())
+_PLACING_TEXT = """
+    edge side middle centre center heart top bottom end front rear rim brink verge fringe border
+    outskirts depth depths surface interior exterior part half rest midst tip core foot far near
+    hour minute second day week month year moment century age era while
+"""
+"""Nouns that place a thing in space or time ("at the edge of a storm", "in the last hour"). On their
+own they show a camera nothing, so as modifiers they make nonsense pairs ("an edge mosaic", "an hour
+banner"); they are dropped like stopwords."""
+STOPWORDS = frozenset(_STOP_TEXT.split()) | frozenset(_PLACING_TEXT.split())

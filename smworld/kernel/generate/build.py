@@ -192,18 +192,20 @@ def _ending_ops(world: _World, lex: Lexicon, win_title: str, lose_titles: list[s
     win_id = world.ids[plan.win]
     ops: list[Op] = [
         {"op": "add_state", "id": win_id, "base": prose.win_base(voice, lex.setting(), rng),
-         "camera": prose.ending_camera(), "movement": still, "ambient": list(rng.sample(banks.AMBIENT, 1)),
+         "camera": prose.ending_camera(), "movement": still,
+         "ambient": list(rng.sample(banks.AMBIENT_OUTDOOR, 1)),
          "narration": f"{win_title}. The {voice.subject} steps out of the {lex.setting()}."},
         {"op": "set_state_ending", "state": win_id, "kind": "win", "title": win_title,
          "subtitle": f"The {voice.subject} made it out."},
     ]
     scenes = rng.sample(banks.LOSE_SCENES, len(plan.loses))
-    for room, title, scene in zip(plan.loses, lose_titles, scenes, strict=True):
+    for room, title, (scene, outdoor) in zip(plan.loses, lose_titles, scenes, strict=True):
         base = prose.lose_base(voice, scene, rng.choice(banks.MATERIALS))
+        ambience = banks.AMBIENT_OUTDOOR if outdoor else banks.AMBIENT
         ops += [
             {"op": "add_state", "id": world.ids[room], "base": base, "camera": prose.ending_camera(),
              "movement": {"static": "the scene holds still, dust settling", "dynamic": "a slow drift of dust"},
-             "ambient": list(rng.sample(banks.AMBIENT, 1)), "narration": prose.sentence(title)},
+             "ambient": list(rng.sample(ambience, 1)), "narration": prose.sentence(title)},
             {"op": "set_state_ending", "state": world.ids[room], "kind": "lose", "title": title,
              "subtitle": f"The {voice.subject}'s road ends here."},
         ]

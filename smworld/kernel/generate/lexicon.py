@@ -20,6 +20,7 @@ from random import Random
 from typing import TypeVar
 
 from . import banks
+from .english import article
 
 __all__ = ["HAZARD", "Lexicon", "Place", "premise_words", "read_premise", "slug"]
 
@@ -43,6 +44,7 @@ HAZARD = re.compile(
 """Words that never enter prose from a premise (matched whole, any case)."""
 
 T = TypeVar("T")
+_PARTICIPLE_ENDINGS = ("ed", "ing")
 
 
 def slug(text: str, limit: int = 40) -> str:
@@ -79,7 +81,7 @@ def _usable(word: str) -> bool:
 
 def _singular(word: str) -> str:
     """A naive English singular for plural-looking ASCII words ("ships" → "ship")."""
-    if not word.isascii() or len(word) < 5 or not word.endswith("s") or word.endswith(("ss", "us", "is")):
+    if not word.isascii() or len(word) < 4 or not word.endswith("s") or word.endswith(("ss", "us", "is", "ens")):
         return word
     if word.endswith("ies"):
         return word[:-3] + "y"
@@ -152,14 +154,21 @@ class Lexicon:
         """A one-word or hyphenated modifier for a room: the premise's own some of the time."""
         return self._mix(rng, self.modifiers + self.colors, banks.MODIFIERS)
 
+    @property
+    def motif_words(self) -> tuple[str, ...]:
+        """Modifiers that can name what a carving, banner or mosaic shows ("kraken carvings"):
+        participles describe a state, not a picture ("flooded carvings"), so they only modify rooms."""
+        return tuple(w for w in self.modifiers if not w.endswith(_PARTICIPLE_ENDINGS))
+
     def pick_place(self, rng: Random, noun: str) -> Place:
         """The vocabulary of one room called ``noun``."""
         material = self._mix(rng, self.materials, banks.MATERIALS)
         first, second = rng.sample(banks.OBJECTS, 2)
         motif = ""
-        if self.modifiers and rng.random() < 0.45:
-            word = rng.choice(self.modifiers)
-            motif = rng.choice(banks.MOTIF_FRAMES).format(word=word, material=material)
+        motifs = self.motif_words
+        if motifs and rng.random() < 0.45:
+            word = rng.choice(motifs)
+            motif = rng.choice(banks.MOTIF_FRAMES).format(word=word, a_word=article(word), material=material)
         view = ""
         if self.views and rng.random() < 0.35:
             view = rng.choice(banks.VIEW_FRAMES).format(word=rng.choice(self.views))

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from random import Random
 
 from . import banks
+from .english import article
 from .lexicon import Place
 
 __all__ = [
@@ -39,9 +40,9 @@ __all__ = [
     "win_base",
 ]
 
-_OBJECT_SENTENCES = (
-    "{0} and {1} crowd the floor", "along one wall, {0} beside {1}", "in the middle of the floor, {0} and {1}",
-    "{0} close to {1}", "against the far wall, {0}, and nearer, {1}",
+_OBJECT_SENTENCES = (  # each has a verb, plural to agree with "{0} and {1}" whatever the objects are
+    "{0} and {1} crowd the floor", "along one wall stand {0} and {1}", "in the middle of the floor sit {0} and {1}",
+    "{0} and {1} share a corner", "{0} and {1} fill the space against the far wall",
 )
 
 
@@ -52,11 +53,6 @@ class Voice:
     subject: str
     carry: str
     carry_noun: str
-
-
-def article(phrase: str) -> str:
-    """``phrase`` with "a" or "an" in front (by its first letter)."""
-    return f"{'an' if phrase[:1].lower() in 'aeiou' else 'a'} {phrase}"
 
 
 def bare(phrase: str) -> str:
@@ -181,4 +177,5 @@ def win_base(voice: Voice, setting: str, rng: Random) -> str:
 
 def lose_base(voice: Voice, scene: str, material: str) -> str:
     """A lose ending's ``base`` from one of the lose scenes."""
-    return sentence(scene.format(carry_noun=voice.carry_noun, material=material))
+    return sentence(scene.format(carry_noun=voice.carry_noun, a_carry_noun=article(voice.carry_noun),
+                                 material=material))
