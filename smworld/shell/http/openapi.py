@@ -36,6 +36,8 @@ _ERROR_TEXT = {
     429: "Rate limit reached; see Retry-After",
     503: "A dependency (the store) is unavailable; nothing happened — safe to retry",
 }
+IF_MATCH_PATTERN = r'^ *(\*|"?[0-9]{1,18}(\.[0-9]{1,18})?"?( *, *"?[0-9]{1,18}(\.[0-9]{1,18})?"?)*) *$'
+"""What ``If-Match`` accepts: ``*``, or revs as a read returned them (``"3"``, ``3``, ``"3.1"``), comma-separated."""
 _PARAM = re.compile(r"\{([^}:]+)(?::[^}]*)?\}")
 
 
@@ -124,7 +126,8 @@ def _operation(info: RouteInfo, refs: dict[type, dict[str, Any]]) -> dict[str, A
         for p in info.query
     ]
     if info.if_match:
-        params.append({"name": "If-Match", "in": "header", "required": False, "schema": {"type": "string"},
+        params.append({"name": "If-Match", "in": "header", "required": False,
+                       "schema": {"type": "string", "pattern": IF_MATCH_PATTERN},
                        "description": 'the rev you read (`"3"`, `3` or `*`); stale → 412'})
     if info.conditional:
         params.append({"name": "If-None-Match", "in": "header", "required": False, "schema": {"type": "string"},

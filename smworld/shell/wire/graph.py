@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 
@@ -56,8 +56,8 @@ class EventOut(msgspec.Struct):
 class OpsBody(Body):
     """An ordered batch of GraphOps (``{"op": name, …arguments}``), applied atomically."""
 
-    ops: list[Object]
-    """At least one op (an empty batch is refused like any malformed batch)."""
+    ops: Annotated[list[Object], msgspec.Meta(min_length=1)]
+    """At least one op."""
 
 
 class EntranceBody(Body):
