@@ -16,7 +16,7 @@ from aiohttp import web
 from .config import Config
 from .http.context import CONFIG, SERVICES, Opened
 from .http.idempotency import idempotent
-from .http.middleware import add_common_headers, auth_middleware, cors_preflight, error_middleware
+from .http.middleware import add_common_headers, auth_middleware, body_limit, cors_preflight, error_middleware
 from .routes import ALL
 from .services import open_services
 from .store.interfaces import Store
@@ -41,7 +41,7 @@ def create_app(
     run_jobs: bool = True,
 ) -> web.Application:
     """The shell as an aiohttp application. ``run_jobs=False`` leaves queued jobs for another worker."""
-    app = web.Application(middlewares=[error_middleware, cors_preflight, auth_middleware],
+    app = web.Application(middlewares=[error_middleware, body_limit, cors_preflight, auth_middleware],
                           client_max_size=config.max_body_bytes)
     app[CONFIG] = config
     app[SERVICES] = Opened()

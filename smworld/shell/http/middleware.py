@@ -19,12 +19,13 @@ import uuid
 from aiohttp import web
 
 from ..auth import bearer_token
+from ..errors import TooLarge
 from ..wire.common import ErrorBody
-from .context import CALLER, PRINCIPAL, RATE, REQUEST_ID
+from .context import CALLER, CONFIG, PRINCIPAL, RATE, REQUEST_ID
 from .errors import error_response, response_for
 from .routing import Handler, route_info, services
 
-__all__ = ["add_common_headers", "auth_middleware", "cors_preflight", "error_middleware"]
+__all__ = ["add_common_headers", "auth_middleware", "body_limit", "cors_preflight", "error_middleware"]
 
 log = logging.getLogger("smworld.shell")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
@@ -72,6 +73,15 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
             return known
         log.exception("request %s: unexpected failure on %s %s", request_id, request.method, request.path)
         return error_response(500, ErrorBody(detail=f"internal error; request id {request_id}"))
+
+
+@web.middleware
+async def body_limit(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """A declared ``Content-Length`` over the limit is refused at once, before any of it is read."""
+    limit = request.app[CONFIG].max_body_bytes
+    if (request.content_length or 0) > limit:
+        raise TooLarge(f"request body too large: {request.content_length} bytes declared, the limit is {limit}")
+    return await handler(request)
 
 
 @web.middleware

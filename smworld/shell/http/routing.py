@@ -38,6 +38,7 @@ __all__ = [
     "held",
     "minimal",
     "not_modified",
+    "preference_applied",
     "raw_body",
     "read_body",
     "respond",
@@ -270,6 +271,11 @@ def held(request: web.Request) -> Held | None:
         if tag:
             tags.append(tag)
     return Held(False, tuple(tags))
+
+
+def preference_applied(lean: bool) -> dict[str, str]:
+    """The ``Preference-Applied`` header of a write that honoured ``Prefer: return=minimal``."""
+    return {"Preference-Applied": "return=minimal"} if lean else {}
 
 
 def minimal(request: web.Request) -> bool:

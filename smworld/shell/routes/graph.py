@@ -20,6 +20,7 @@ from ..http.routing import (
     held,
     minimal,
     not_modified,
+    preference_applied,
     read_body,
     respond,
     respond_bytes,
@@ -64,8 +65,7 @@ async def _write(request: web.Request, ops: list[Any], status: int = 200, *, sin
     rev, body = await services(request).worlds.apply(
         caller(request), request.match_info["id"], ops, expected=expected(request), single=single, minimal=lean
     )
-    headers = etag(rev) | ({"Preference-Applied": "return=minimal"} if lean else {})
-    return respond(body, status, headers)
+    return respond(body, status, etag(rev) | preference_applied(lean))
 
 
 def _patch_of(body: dict[str, Any]) -> Any:
@@ -142,7 +142,7 @@ async def delete_state(request: web.Request) -> web.Response:
         caller(request), request.match_info["id"], request.match_info["stateId"], expected=expected(request),
         minimal=lean,
     )
-    return respond(body, headers=etag(rev) | ({"Preference-Applied": "return=minimal"} if lean else {}))
+    return respond(body, headers=etag(rev) | preference_applied(lean))
 
 
 @routes.route("GET", "/v1/worlds/{id}/events", summary="List events (edges)", auth=READ, world=True,

@@ -6,10 +6,22 @@ from aiohttp import web
 
 from ..auth import AuthRule
 from ..http.query import flag
-from ..http.routing import Param, Routes, caller, etag, expected, read_body, respond, services
+from ..http.routing import (
+    Param,
+    Routes,
+    caller,
+    etag,
+    expected,
+    minimal,
+    preference_applied,
+    read_body,
+    respond,
+    services,
+)
 from ..wire.common import Deleted
 from ..wire.versions import (
     CheckedOut,
+    CheckedOutHead,
     Checkout,
     DiffOut,
     VersionCreate,
@@ -86,12 +98,13 @@ async def diff_versions(request: web.Request) -> web.Response:
 
 
 @routes.route("POST", "/v1/worlds/{id}/checkout", summary="Check out a version", auth=WRITE, body=Checkout,
-              errors=(403, 412, 422), if_match=True, response=CheckedOut, world=True,
+              errors=(403, 412, 422), if_match=True, response=(CheckedOut, CheckedOutHead), world=True, lean=True,
               description="Set the working graph to a version's snapshot AND move HEAD onto it, atomically; "
               "rev advances. Honors If-Match.")
 async def checkout(request: web.Request) -> web.Response:
     """Restore a version into the working graph."""
     data = await read_body(request, Checkout)
+    lean = minimal(request)
     rev, body = await services(request).worlds.checkout(caller(request), request.match_info["id"], data.versionId,
-                                                         expected=expected(request))
-    return respond(body, headers=etag(rev))
+                                                         expected=expected(request), minimal=lean)
+    return respond(body, headers=etag(rev) | preference_applied(lean))

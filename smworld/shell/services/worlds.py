@@ -28,6 +28,7 @@ import msgspec
 
 from smworld.kernel import gate
 from smworld.kernel.diagnostics import Diagnostic
+from smworld.kernel.ops.arguments import read_batch
 from smworld.kernel.ops.references import state_references
 from smworld.kernel.world import WorldDoc, entrance_id, find_event
 from smworld.kernel.world import events as world_events
@@ -52,7 +53,7 @@ from ..wire.graph import (
     WriteOut,
     WrittenOut,
 )
-from ..wire.versions import CheckedOut
+from ..wire.versions import CheckedOut, CheckedOutHead
 from ..wire.worlds import WorldDocument
 from .access import Access, Caller
 from .documents import with_meta
@@ -269,6 +270,8 @@ class WorldService:
         ``minimal``: answer without the world. Returns the new rev and the body.
         """
 
+        read_batch(ops)  # a malformed batch is refused before If-Match is looked at
+
         async def plan(loaded: Loaded) -> _Plan:
             if precheck is not None:
                 precheck(loaded.world)
@@ -308,8 +311,8 @@ class WorldService:
                                 single=True, minimal=minimal, precheck=refuse_referenced)
 
     async def checkout(
-        self, caller: Caller, world_id: str, version_id: str, *, expected: Expected | None
-    ) -> tuple[int, CheckedOut]:
+        self, caller: Caller, world_id: str, version_id: str, *, expected: Expected | None, minimal: bool
+    ) -> tuple[int, CheckedOut | CheckedOutHead]:
         """Set the working graph to a version's snapshot and move HEAD onto it, atomically."""
 
         async def plan(loaded: Loaded) -> _Plan:
@@ -322,6 +325,8 @@ class WorldService:
             return _Plan(world, change, layout, head=version_id)
 
         meta, planned, size = await self._commit(caller, world_id, expected, plan)
+        if minimal:
+            return meta.rev, CheckedOutHead(rev=str(meta.rev), head=meta.head)
         world = await off_loop(_encoder.encode, planned.world, doc_bytes=size)
         return meta.rev, CheckedOut(world=msgspec.Raw(world), rev=str(meta.rev), head=meta.head)
 

@@ -10,6 +10,7 @@ from .common import Body, Object, RawObject, Versioned
 
 __all__ = [
     "CheckedOut",
+    "CheckedOutHead",
     "Checkout",
     "DiffOut",
     "VersionCreate",
@@ -102,9 +103,14 @@ class DiffOut(msgspec.Struct, kw_only=True):
     """With ``?detail=1``: the per-field changes."""
 
 
-class CheckedOut(Versioned, kw_only=True):
+class CheckedOutHead(Versioned, kw_only=True):
+    """A checkout with ``Prefer: return=minimal``: the new rev and HEAD, without the world."""
+
+    rev: str
+    head: str | None
+
+
+class CheckedOut(CheckedOutHead, kw_only=True):
     """The working graph set to a version, and HEAD moved onto it."""
 
     world: RawObject
-    rev: str
-    head: str | None
