@@ -33,7 +33,7 @@ def _shell(name: str) -> Handler:
 
 
 def serve_arguments(p: argparse.ArgumentParser) -> None:
-    """The flags of ``smworld serve`` (``python -m smworld.shell`` takes the same; a test keeps them equal)."""
+    """The flags of ``smworld serve`` (``python -m smworld.shell`` runs ``smworld serve``)."""
     p.add_argument("--host", default=None, help="interface to bind (default 127.0.0.1; env SMWORLD_HOST)")
     p.add_argument("--port", type=int, default=None, help="port (default 8080; env SMWORLD_PORT)")
     p.add_argument("--db", type=Path, default=None,

@@ -1,7 +1,10 @@
-"""``python -m smworld.shell`` — run the HTTP API (same flags as ``smworld serve``)."""
+"""``python -m smworld.shell [--host H] [--port P] [--db PATH] [--dev-bootstrap]`` — the same as
+``smworld serve`` (one parser: the CLI's)."""
 
 from __future__ import annotations
 
-from .cli import main
+import sys
 
-raise SystemExit(main())
+from smworld.cli import main
+
+raise SystemExit(main(["serve", *sys.argv[1:]]))

@@ -22,7 +22,7 @@ import sqlite3
 import sys
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
@@ -37,7 +37,7 @@ from .store.interfaces import Store
 from .store.records import AppRecord, KeyRecord
 from .store.sqlite import SQLiteStore
 
-__all__ = ["CommandError", "main"]
+__all__ = ["CommandError", "serve_command"]
 
 DEV_USER = "dev"
 DEV_APP = "Test app"
@@ -48,16 +48,6 @@ T = TypeVar("T")
 
 class CommandError(Exception):
     """A start-up or admin failure the user can fix: printed as one line, exit code 2."""
-
-
-def _serve_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--host", default=None, help="interface to bind (default 127.0.0.1; env SMWORLD_HOST)")
-    p.add_argument("--port", type=int, default=None, help="port (default 8080; env SMWORLD_PORT)")
-    p.add_argument("--db", type=Path, default=None,
-                   help="SQLite file, created on first start (default var/smworld.db; env SMWORLD_DB)")
-    p.add_argument("--dev-bootstrap", action="store_true",
-                   help="ensure a test app with test keys for the 'dev' user (minted once, kept across "
-                        "restarts) and print a user token with curl lines")
 
 
 def _config(args: argparse.Namespace, **extra: Any) -> Config:
@@ -339,14 +329,3 @@ def caps_command(args: argparse.Namespace) -> int:
 
     print(json.dumps(_admin(args, work)))
     return 0
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m smworld.shell [--host H] [--port P] [--db PATH] [--dev-bootstrap]``: run the server."""
-    parser = argparse.ArgumentParser(prog="python -m smworld.shell", description="Run the smworld /v1 HTTP API.")
-    _serve_arguments(parser)
-    try:
-        return serve_command(parser.parse_args(argv))
-    except CommandError as exc:
-        print(f"smworld serve: {exc}", file=sys.stderr)
-        return 2

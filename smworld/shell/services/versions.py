@@ -72,9 +72,7 @@ class VersionService:
         meta = await self._access.owned(caller, world_id)
         version = await self._version(meta.id, version_id)
         snapshot = await materialize(self._store.versions, meta.id, version.id)
-        out = _out(version)
-        return VersionSnapshot(id=out.id, parentVersionId=out.parentVersionId, source=out.source, title=out.title,
-                               created_at=out.created_at, snapshot=snapshot)
+        return VersionSnapshot(**msgspec.structs.asdict(_out(version)), snapshot=snapshot)
 
     async def rename(self, caller: Caller, world_id: str, version_id: str, title: str | None) -> None:
         meta = await self._access.writable(caller, world_id)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import msgspec
 
-from .common import Body, Object, RawObject, Versioned
+from .common import SCHEMA_VERSION, Body, Object, RawObject, Versioned
 
 __all__ = [
     "CheckedOut",
@@ -61,15 +61,11 @@ class VersionList(msgspec.Struct):
     head: str | None
 
 
-class VersionSnapshot(Versioned, kw_only=True):
+class VersionSnapshot(VersionOut, kw_only=True):
     """A version with the full world it snapshotted."""
 
-    id: str
-    parentVersionId: str | None
-    source: str
-    title: str | None
-    created_at: str
     snapshot: Object
+    schemaVersion: Literal["1.0"] = SCHEMA_VERSION
 
 
 class VersionRenamed(msgspec.Struct):

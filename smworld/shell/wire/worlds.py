@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 import msgspec
 
-from .common import Body, Name, Object, Text, Versioned, Visibility
+from .common import SCHEMA_VERSION, Body, Name, Object, Text, Versioned, Visibility
 
 __all__ = [
     "Created",
@@ -92,16 +92,10 @@ class WorldSummary(msgspec.Struct, kw_only=True):
     updated_at: str
 
 
-class WorldMetaOut(Versioned, kw_only=True):
+class WorldMetaOut(WorldSummary, kw_only=True):
     """A world's metadata after a change."""
 
-    id: str
-    name: str
-    description: str
-    cover: str | None
-    visibility: Visibility
-    slug: str
-    updated_at: str
+    schemaVersion: Literal["1.0"] = SCHEMA_VERSION
 
 
 class WorldList(msgspec.Struct):

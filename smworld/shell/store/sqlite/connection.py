@@ -211,21 +211,22 @@ def transaction(
     body: Callable[Concatenate[A, sqlite3.Connection, P], T],
 ) -> Callable[Concatenate[A, P], Coroutine[Any, Any, T]]:
     """Make ``body(self, conn, …)`` the coroutine ``self.method(…)``: one write transaction."""
-
-    async def run(self: A, /, *args: P.args, **kwargs: P.kwargs) -> T:
-        return await self.db.write(lambda conn: body(self, conn, *args, **kwargs))
-
-    run.__name__, run.__doc__ = body.__name__, body.__doc__
-    return run
+    return _method(body, Database.write)
 
 
 def snapshot(
     body: Callable[Concatenate[A, sqlite3.Connection, P], T],
 ) -> Callable[Concatenate[A, P], Coroutine[Any, Any, T]]:
     """Make ``body(self, conn, …)`` the coroutine ``self.method(…)``: one read snapshot."""
+    return _method(body, Database.read)
 
-    async def run(self: A, /, *args: P.args, **kwargs: P.kwargs) -> T:
-        return await self.db.read(lambda conn: body(self, conn, *args, **kwargs))
 
-    run.__name__, run.__doc__ = body.__name__, body.__doc__
-    return run
+def _method(
+    body: Callable[Concatenate[A, sqlite3.Connection, P], T],
+    run: Callable[[Database, Callable[[sqlite3.Connection], T]], Awaitable[T]],
+) -> Callable[Concatenate[A, P], Coroutine[Any, Any, T]]:
+    async def method(self: A, /, *args: P.args, **kwargs: P.kwargs) -> T:
+        return await run(self.db, lambda conn: body(self, conn, *args, **kwargs))
+
+    method.__name__, method.__doc__ = body.__name__, body.__doc__
+    return method
