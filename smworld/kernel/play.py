@@ -55,6 +55,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, TypeGuard
 
+from .codec import bounded
 from .errors import SMWorldError
 from .world import WorldDoc, entrance_id, events, find_event, states
 
@@ -335,6 +336,7 @@ def step(world: WorldDoc, config: Config, event: dict[str, Any]) -> Config:
     return Config(rule.target, flags, used, clip)
 
 
+@bounded
 def start(world: WorldDoc) -> Play | PlayError:
     """A new play at the entrance, or an error value when the world has no usable entrance."""
     state = entrance_state(world)
@@ -344,12 +346,14 @@ def start(world: WorldDoc) -> Play | PlayError:
     return Play(state=state, ending=ending(world, Play(state)))
 
 
+@bounded
 def ending(world: WorldDoc, play: Play) -> dict[str, Any] | None:
     """A copy of the ending of the play's state, or None while the play goes on."""
     found = ending_of(world, play.state)
     return copy.deepcopy(found) if found is not None else None
 
 
+@bounded
 def available(world: WorldDoc, play: Play) -> list[Choice]:
     """The choices offered in the play's state, in world order; hidden events are never offered."""
     if play.ended:
@@ -372,6 +376,7 @@ def available(world: WorldDoc, play: Play) -> list[Choice]:
     return choices
 
 
+@bounded
 def fire(world: WorldDoc, play: Play, name: str) -> Play | PlayError:
     """The play after the player fires ``name``, or an error value saying why it cannot fire."""
     if play.ended:
@@ -417,6 +422,7 @@ def _advance(world: WorldDoc, play: Play, rule: EventRule) -> Play:
     return replace(moved, ending=ending(world, moved))
 
 
+@bounded
 def tick(world: WorldDoc, play: Play, ms: int) -> Play:
     """The play ``ms`` milliseconds later: due auto events fire, earliest first.
 

@@ -23,7 +23,7 @@ from typing import Any
 
 import msgspec
 
-from ..codec import require_readable_version
+from ..codec import bounded, require_readable_version
 from ..diagnostics import Diagnostic, sort_diagnostics
 from ..errors import DecodeError
 from ..touched import Touched
@@ -87,6 +87,7 @@ class GateVerdict(msgspec.Struct, kw_only=True):
     diagnostics: list[Diagnostic]
 
 
+@bounded
 def validate(world: Mapping[str, Any]) -> Report:
     """Every error in ``world``, sorted. Raises :class:`DecodeError` when ``world`` is not a JSON
     object and :class:`UnsupportedSchemaVersion` for a schema major this kernel cannot read."""
@@ -94,6 +95,7 @@ def validate(world: Mapping[str, Any]) -> Report:
     return Report(ok=not found, diagnostics=_sorted(found))
 
 
+@bounded
 def lint(world: Mapping[str, Any]) -> LintReport:
     """Every finding in ``world``, sorted; ``softlock``/``unwinnable`` join when the world has states
     and no errors, and its winnability proof completes. Raises like :func:`validate`."""
@@ -105,6 +107,7 @@ def lint(world: Mapping[str, Any]) -> LintReport:
     return LintReport(ok=ok, diagnostics=_sorted(found))
 
 
+@bounded
 def write_gate(before: Mapping[str, Any], after: Mapping[str, Any], touched: Touched) -> GateVerdict:
     """Judge a write: re-check only what ``touched`` (and what it can affect) names, in both worlds.
 

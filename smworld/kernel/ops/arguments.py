@@ -1,7 +1,8 @@
 """Reading one op's JSON object into its Struct: aliases, nested or inline bodies, type errors.
 
 :func:`read_batch` refuses a batch that is not a non-empty array of objects with a known ``op``
-(the whole request, :class:`~smworld.kernel.errors.OpsRequestError`); :func:`read_op` reads one
+(the whole request, :class:`~smworld.kernel.errors.OpsRequestError`), and one nested deeper than
+:data:`~smworld.kernel.codec.MAX_DEPTH` levels; :func:`read_op` reads one
 op of an accepted batch and raises :class:`~.errors.OpFailed` (400) when its arguments are wrong.
 
 An op without a body refuses an argument it does not know (``set_event_hotkey {event, hotKey}``
@@ -17,8 +18,8 @@ from typing import Any, Literal, Union, get_args, get_origin
 
 import msgspec
 
-from ..codec import schema_problems
-from ..errors import OpsRequestError
+from ..codec import check_depth, schema_problems
+from ..errors import DecodeError, OpsRequestError
 from ..world import json_type
 from .errors import OpFailed, invalid
 from .vocabulary import BY_NAME, Op, op_name
@@ -41,6 +42,10 @@ def read_batch(ops: object) -> list[dict[str, Any]]:
     if problems:
         more = f" (and {len(problems) - 1} more problem{'s' * (len(problems) > 2)})" if len(problems) > 1 else ""
         raise OpsRequestError(problems[0] + more, problems)
+    try:
+        check_depth(list(ops), "ops")
+    except DecodeError as exc:
+        raise OpsRequestError(str(exc)) from None
     return list(ops)
 
 

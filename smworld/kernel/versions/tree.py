@@ -15,6 +15,7 @@ from typing import Any
 
 import msgspec
 
+from ..codec import bounded
 from ..diff import diff
 from ..errors import DecodeError, VersionError
 from ..world import WorldDoc
@@ -85,6 +86,7 @@ def empty() -> VersionTree:
     return VersionTree()
 
 
+@bounded
 def snapshot(
     tree: VersionTree,
     world: Mapping[str, Any],
