@@ -35,7 +35,7 @@ import msgspec
 
 from . import model
 from .errors import DecodeError, UnsupportedSchemaVersion
-from .text import clip
+from .text import clip, shown
 from .world import WorldDoc, json_type
 
 __all__ = [
@@ -175,6 +175,8 @@ def _depth_within(text: bytes, limit: int) -> bool:
 
 
 _PATH_PARTS = 8
+_PATH_CHARS = 200
+"""A path an error names is clipped to this many characters (an id can be any length)."""
 
 
 def _deep_path(value: Any, at: str = "") -> str | None:
@@ -228,7 +230,7 @@ def require_readable_version(world: Mapping[str, Any]) -> None:
     if version.status == "unsupported":
         raise UnsupportedSchemaVersion(
             "schemaVersion",
-            f"schema version {version.value!r} is not supported; this kernel reads SMWorld 1.x, so convert "
+            f"schema version {shown(version.value)} is not supported; this kernel reads SMWorld 1.x, so convert "
             'the document or set "schemaVersion" to "1.0"',
         )
 
@@ -261,7 +263,7 @@ def decode(data: bytes | str | Mapping[str, Any]) -> WorldDoc:
     problems = [] if fitting or world_fits(world) else schema_problems(world)
     if problems:
         path, problem = problems[0]
-        raise DecodeError(path, problem)
+        raise DecodeError(clip(path, _PATH_CHARS), problem)
     return world
 
 
@@ -272,7 +274,7 @@ def to_struct(world: Mapping[str, Any]) -> model.World:
         return msgspec.convert(world, model.World)
     except msgspec.ValidationError as exc:
         path, problem = _from_msgspec(exc, ())
-        raise DecodeError(path, problem) from None
+        raise DecodeError(clip(path, _PATH_CHARS), problem) from None
 
 
 def fits(value: Any, annotation: Any) -> bool:
@@ -468,7 +470,8 @@ def _from_msgspec(
         want = " or ".join(_MSGSPEC_TYPES.get(t.strip(), t.strip()) for t in expected.group(1).split("|"))
         message = f"expected {want}, got {_MSGSPEC_TYPES.get(expected.group(2), expected.group(2))}"
     elif message.startswith("Invalid enum value"):
-        message = message.replace("Invalid enum value", "unknown value") + " (see the contract's allowed values)"
+        value = message.removeprefix("Invalid enum value").strip()
+        message = f"unknown value {clip(value)} (see the contract's allowed values)"
     else:
         message = _lower_first(message.replace("`", ""))
     path = path_format(at)

@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from typing import Any
 
 import msgspec
 
-__all__ = ["SHOWN_CHARS", "character_name", "clip", "control_character_problem", "first_control_character", "shown"]
+__all__ = ["LISTED_ITEMS", "SHOWN_CHARS", "character_name", "clip", "control_character_problem",
+           "first_control_character", "listed", "shown"]
 
 SHOWN_CHARS = 80
 """The most characters of a user's value a message quotes."""
@@ -87,13 +89,19 @@ _ESCAPE = re.compile(f"[\t\n\r{_REFUSED}]")
 
 def clip(text: str, limit: int = SHOWN_CHARS) -> str:
     """At most ``limit`` characters of ``text``, then ``…``; control and bidi characters (and tab, line
-    feed, carriage return) written as ``\\uXXXX`` escapes."""
-    head = _ESCAPE.sub(_escape, text[:limit])
-    return f"{head}…" if len(text) > limit else head
-
-
-def _escape(found: re.Match[str]) -> str:
-    return f"\\u{ord(found.group()):04x}"
+    feed, carriage return) written as ``\\uXXXX`` escapes, which count toward the limit."""
+    head = text[:limit]
+    if head.isprintable():
+        return f"{head}…" if len(text) > limit else head
+    out: list[str] = []
+    size = 0
+    for char in head:
+        piece = f"\\u{ord(char):04x}" if _ESCAPE.match(char) else char
+        size += len(piece)
+        if size > limit:
+            return "".join(out) + "…"
+        out.append(piece)
+    return "".join(out) + ("…" if len(text) > limit else "")
 
 
 def shown(value: Any, limit: int = SHOWN_CHARS) -> str:
@@ -107,3 +115,16 @@ def shown(value: Any, limit: int = SHOWN_CHARS) -> str:
         encoded = repr(value).encode()
     head = encoded[: limit * 4 + 4].decode("utf-8", "ignore")
     return clip(head if len(encoded) <= limit * 4 + 4 else head + " ", limit)
+
+
+LISTED_ITEMS = 10
+"""The most items of a user's list a message names."""
+
+
+def listed(values: Iterable[Any], limit: int = LISTED_ITEMS, quoted: bool = True) -> str:
+    """``"a", "b", "c"`` — each value :func:`shown` (``quoted`` False: :func:`clip`, for identifiers), at most
+    ``limit`` of them, then ``and 7 more``; ``none`` when there are none."""
+    items = list(values)
+    head = ", ".join(shown(value) if quoted else clip(str(value)) for value in items[:limit])
+    rest = len(items) - limit
+    return f"{head} and {rest:,} more" if rest > 0 else head or "none"
