@@ -22,7 +22,7 @@ from typing import Any, TypeVar, get_args
 from msgspec import UNSET, UnsetType
 
 from .. import model
-from ..text import shown
+from ..text import control_character_problem, shown
 from .draft import Draft
 from .errors import invalid, not_found, require_shape
 from .patch import clone, merge_patch, refresh
@@ -63,6 +63,9 @@ T = TypeVar("T")
 def check_event_name(draft: Draft, name: str) -> None:
     """400 unless ``name`` is free and well-formed for a new event."""
     require_shape({"name": name}, model.Event, "The event", only={"name"})
+    problem = control_character_problem(name, f"The event name {shown(name)}")
+    if problem is not None:
+        raise invalid(problem)
     if draft.has_event(name):
         raise invalid(f'An event called {shown(name)} already exists; pick another name or use update_event')
 
