@@ -239,16 +239,16 @@ def test_deeply_nested_input_is_one_line_saying_so(capsys: pytest.CaptureFixture
     argv = {"diff": [str(world_file), str(deep)], "apply": [str(world_file), str(deep)]}.get(command, [str(deep)])
     code, _, err = run(capsys, command, *argv)
     assert code == 2
-    assert err.strip().splitlines() == [f"smworld {command}: {deep}: the input is nested too deeply "
-                                         "(arrays or objects inside each other) to be read"]
+    [line] = err.strip().splitlines()
+    assert line.startswith(f"smworld {command}: {deep}: ") and "nested too deeply" in line
 
 
 def test_deeply_nested_stdin_is_one_line_and_exit_two() -> None:
     done = subprocess.run([sys.executable, "-m", "smworld.cli", "validate", "-"], input="[" * 2000,
                           capture_output=True, text=True, check=False)
     assert done.returncode == 2
-    assert done.stderr.strip().splitlines() == ["smworld validate: -: the input is nested too deeply "
-                                                "(arrays or objects inside each other) to be read"]
+    [line] = done.stderr.strip().splitlines()
+    assert line.startswith("smworld validate: -: ") and "nested too deeply" in line
 
 
 def test_recursion_anywhere_in_a_command_is_reported_not_raised(capsys: pytest.CaptureFixture[str],

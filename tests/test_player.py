@@ -76,7 +76,7 @@ def test_choices_show_open_locked_and_done(lines: tuple[str, ...], label: str, s
     ((".",), "nothing is pending here"),
     (("9",), "there is no choice 9: pick a number from 1 to 3"),
     (("0",), "there is no choice 0: pick a number from 1 to 3"),
-    (("xyzzy",), "no event is called 'xyzzy'"),
+    (("xyzzy",), 'no event is called "xyzzy"'),
     (("k", "k"), "is one-shot and has been used"),
     (("v",), "is locked: it requires key"),
 ])

@@ -6,6 +6,20 @@
 - :func:`encode` writes a world back to JSON bytes.
 - :func:`schema_problems` lists *every* shape problem with its path, for the gate's ``schema`` rule.
 - :func:`json_schema` is the Draft 2020-12 JSON Schema generated from :mod:`smworld.kernel.model`.
+
+Nesting limit: no JSON value the kernel accepts nests arrays and objects more than :data:`MAX_DEPTH`
+(64) levels deep — the outermost array or object is level 1; a world needs about ten. Deeper input is
+a :class:`~smworld.kernel.errors.DecodeError` whose message says "nested too deeply" and gives the
+limit, never a ``RecursionError``:
+
+- :func:`parse_json` and :func:`decode` refuse it while reading (so request bodies are checked by
+  calling :func:`parse_json` on the raw bytes);
+- :func:`check_depth` checks a value that is already decoded (an op batch, a value from Python);
+- :func:`bounded` wraps the kernel's entry points that walk whole values (diff, play, encode, …):
+  whatever nesting slips past them surfaces as the same :class:`DecodeError`.
+
+The checks cost one pass over the JSON text at C speed; :func:`decode` skips even that when the
+document fits the contract with no unknown keys (its depth is then the contract's own).
 """
 
 from __future__ import annotations
@@ -15,24 +29,30 @@ import re
 import types
 import typing
 from collections.abc import Callable, Mapping
-from typing import Any, Union, get_args, get_origin
+from typing import Annotated, Any, ParamSpec, TypeVar, Union, get_args, get_origin
 
 import msgspec
 
 from . import model
 from .errors import DecodeError, UnsupportedSchemaVersion
+from .text import clip, shown
 from .world import WorldDoc, json_type
 
 __all__ = [
+    "MAX_DEPTH",
+    "NESTED_TOO_DEEPLY",
     "SCHEMA_ID",
     "SCHEMA_VERSION",
     "SchemaVersionStatus",
+    "bounded",
+    "check_depth",
     "decode",
     "encode",
     "fits",
     "json_path",
     "json_schema",
     "misfits",
+    "nested_within",
     "parse_json",
     "require_readable_version",
     "schema_problems",
@@ -62,15 +82,121 @@ def json_path(parts: tuple[PathPart, ...]) -> str:
     return out
 
 
+MAX_DEPTH = 64
+"""The deepest nesting of arrays and objects the kernel accepts (the outermost one is level 1)."""
+
+NESTED_TOO_DEEPLY = (f"nested too deeply: arrays and objects may nest at most {MAX_DEPTH} levels; "
+                     "flatten the value")
+"""The problem a :class:`DecodeError` states for input deeper than :data:`MAX_DEPTH`."""
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def bounded(function: Callable[P, R]) -> Callable[P, R]:
+    """``function`` with a ``RecursionError`` (input nested past what Python can walk) turned into the
+    :data:`NESTED_TOO_DEEPLY` :class:`DecodeError`: the guard on entry points that walk whole values."""
+
+    @functools.wraps(function)
+    def guarded(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return function(*args, **kwargs)
+        except RecursionError:
+            raise DecodeError("", NESTED_TOO_DEEPLY) from None
+
+    return guarded
+
+
 def parse_json(data: bytes | str) -> Any:
-    """Parse JSON text; a syntax error becomes a :class:`DecodeError` that says where."""
+    """Parse JSON text; a syntax error becomes a :class:`DecodeError` that says where, and nesting
+    deeper than :data:`MAX_DEPTH` a :class:`DecodeError` that says "nested too deeply"."""
+    value = _parse(data)
+    if isinstance(value, dict | list) and not _depth_within(_as_bytes(data), MAX_DEPTH):
+        raise DecodeError(_deep_path(value) or "", NESTED_TOO_DEEPLY)
+    return value
+
+
+def check_depth(value: Any, at: str = "") -> None:
+    """Raise the :data:`NESTED_TOO_DEEPLY` :class:`DecodeError` when a decoded JSON value nests arrays
+    and objects more than :data:`MAX_DEPTH` levels; its path (under ``at``) names the first place
+    that is too deep."""
+    if not isinstance(value, dict | list):
+        return
+    try:
+        text = _encoder.encode(value)
+    except RecursionError:
+        text = None
+    except (TypeError, ValueError):  # not JSON all the way down (a Python caller's value): walk it
+        text = None
+        if _deep_path(value, at) is None:
+            return
+    if text is None or not _depth_within(text, MAX_DEPTH):
+        raise DecodeError(_deep_path(value, at) or at, NESTED_TOO_DEEPLY)
+
+
+def _parse(data: bytes | str) -> Any:
+    """JSON text as a value, without the depth check (msgspec itself stops near Python's recursion
+    limit, which is reported as nesting too deep)."""
     try:
         return _decoder.decode(data)
     except msgspec.DecodeError as exc:
         detail = str(exc).removeprefix("JSON is malformed: ")
         raise DecodeError("", f"malformed JSON: {detail}") from None
+    except RecursionError:
+        raise DecodeError("", NESTED_TOO_DEEPLY) from None
 
 
+def _as_bytes(data: bytes | str) -> bytes:
+    return data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
+
+
+_NOT_STRUCTURE = bytes(range(256)).translate(None, b'"[]{}')
+_TO_PARENS = bytes.maketrans(b"[{]}", b"(())")
+
+
+def _depth_within(text: bytes, limit: int) -> bool:
+    """Whether valid JSON ``text`` nests arrays and objects at most ``limit`` levels, in C-speed passes.
+
+    Escaped backslashes and quotes are dropped, then everything but quotes and brackets. Each string
+    is now a pair of quotes around the brackets it contains: removing every adjacent quote pair either
+    drops a string without brackets or joins two strings with nothing between them, so the quotes left
+    still pair up, around brackets that are text, which go next. What remains is the structure, as
+    brackets; each pass that deletes every innermost ``()`` pair peels one level."""
+    if b"\\" in text:
+        text = text.replace(b"\\\\", b"").replace(b'\\"', b"")
+    shape = text.translate(None, _NOT_STRUCTURE).replace(b'""', b"")
+    if b'"' in shape:
+        shape = b"".join(shape.split(b'"')[::2])
+    shape = shape.translate(_TO_PARENS)
+    for _ in range(limit):
+        if not shape:
+            return True
+        shape = shape.replace(b"()", b"")
+    return not shape
+
+
+_PATH_PARTS = 8
+_PATH_CHARS = 200
+"""A path an error names is clipped to this many characters (an id can be any length)."""
+
+
+def _deep_path(value: Any, at: str = "") -> str | None:
+    """The path of the first array or object nested deeper than :data:`MAX_DEPTH` (depth-first, no
+    recursion), or None when there is none; its first few steps only, keys clipped, then ``…``."""
+    stack: list[tuple[Any, tuple[PathPart, ...], int]] = [(value, (), 1)]
+    while stack:
+        item, parts, depth = stack.pop()
+        if not isinstance(item, dict | list):
+            continue
+        if depth > MAX_DEPTH:
+            head = tuple(part if isinstance(part, int) else clip(str(part), 40) for part in parts[:_PATH_PARTS])
+            return json_path((at, *head) if at else head) + ("…" if len(parts) > _PATH_PARTS else "")
+        children = item.items() if isinstance(item, dict) else enumerate(item)
+        stack.extend((child, (*parts, key), depth + 1) for key, child in reversed(list(children)))
+    return None
+
+
+@bounded
 def encode(world: Mapping[str, Any]) -> bytes:
     """The world as compact JSON bytes (key order preserved)."""
     return _encoder.encode(world)
@@ -105,7 +231,7 @@ def require_readable_version(world: Mapping[str, Any]) -> None:
     if version.status == "unsupported":
         raise UnsupportedSchemaVersion(
             "schemaVersion",
-            f"schema version {version.value!r} is not supported; this kernel reads SMWorld 1.x, so convert "
+            f"schema version {shown(version.value)} is not supported; this kernel reads SMWorld 1.x, so convert "
             'the document or set "schemaVersion" to "1.0"',
         )
 
@@ -118,28 +244,38 @@ def decode(data: bytes | str | Mapping[str, Any]) -> WorldDoc:
     a fresh copy when the input was a mapping, so the caller's value is never shared or mutated.
     """
     if isinstance(data, bytes | str):
-        world = parse_json(data)
+        text = _as_bytes(data)
     elif isinstance(data, Mapping):
-        world = msgspec.json.decode(_encoder.encode(data))
+        try:
+            text = _encoder.encode(data)
+        except RecursionError:
+            raise DecodeError("", NESTED_TOO_DEEPLY) from None
+        except (TypeError, ValueError) as exc:  # a Python caller's value that is not JSON all the way down
+            raise DecodeError("", f"not a JSON value: {exc}") from None
     else:
         raise DecodeError("", f"expected a JSON object, got {json_type(data)}")
+    world = _parse(text)
+    fitting = isinstance(world, dict) and world_fits(world, strict=True)  # no unknown key: as shallow as the contract
+    if not fitting and isinstance(world, dict | list) and not _depth_within(text, MAX_DEPTH):
+        raise DecodeError(_deep_path(world) or "", NESTED_TOO_DEEPLY)
     if not isinstance(world, dict):
         raise DecodeError("", f"expected a JSON object, got {json_type(world)}")
     require_readable_version(world)
-    problems = [] if world_fits(world) else schema_problems(world)
+    problems = [] if fitting or world_fits(world) else schema_problems(world)
     if problems:
         path, problem = problems[0]
-        raise DecodeError(path, problem)
+        raise DecodeError(clip(path, _PATH_CHARS), problem)
     return world
 
 
+@bounded
 def to_struct(world: Mapping[str, Any]) -> model.World:
     """Typed access: the world as :class:`model.World` Structs (unknown keys are not carried)."""
     try:
         return msgspec.convert(world, model.World)
     except msgspec.ValidationError as exc:
         path, problem = _from_msgspec(exc, ())
-        raise DecodeError(path, problem) from None
+        raise DecodeError(clip(path, _PATH_CHARS), problem) from None
 
 
 def fits(value: Any, annotation: Any) -> bool:
@@ -166,8 +302,11 @@ def misfits(items: list[Any], annotation: Any) -> list[int]:
     return found
 
 
-def world_fits(world: Mapping[str, Any]) -> bool:
-    """Whether a world fits the contract's shape; the fast path of :func:`decode` on large worlds."""
+def world_fits(world: Mapping[str, Any], strict: bool = False) -> bool:
+    """Whether a world fits the contract's shape; the fast path of :func:`decode` on large worlds.
+
+    ``strict``: and carries no key the contract does not declare, at any level (nor anything but a
+    scalar in ``missions[].complete``) — so it nests no deeper than the contract does."""
     scene = world.get("scene")
     if not isinstance(scene, dict):
         return False
@@ -175,8 +314,49 @@ def world_fits(world: Mapping[str, Any]) -> bool:
     if not isinstance(states, dict) or not isinstance(events, list):
         return False
     shell = {**world, "scene": {**scene, "states": {}, "events": []}}
-    return fits(shell, model.World) and not misfits(list(states.values()), model.State) \
-        and not misfits(events, model.Event)
+    world_type, state_type, event_type = _strict_types() if strict else (model.World, model.State, model.Event)
+    return fits(shell, world_type) and _all_fit(list(states.values()), state_type) \
+        and _all_fit(events, event_type)
+
+
+def _all_fit(items: list[Any], annotation: Any) -> bool:
+    """Whether every item fits: one conversion per chunk, stopping at the first that does not."""
+    return all(fits(items[start:start + CHUNK], list[annotation]) for start in range(0, len(items), CHUNK))
+
+
+@functools.cache
+def _strict_types() -> tuple[Any, Any, Any]:
+    """The strict World, State and Event (built on first use)."""
+    return _strict(model.World), _strict(model.State), _strict(model.Event)
+
+
+_SCALAR = None | bool | int | float | str
+
+
+@functools.cache
+def _strict(annotation: Any) -> Any:
+    """``annotation`` with every Struct in it refusing unknown fields and ``Any`` narrowed to a scalar:
+    a value that converts to it nests exactly as deep as the contract allows, and no deeper."""
+    if annotation is Any:
+        return _SCALAR
+    if isinstance(annotation, type) and issubclass(annotation, msgspec.Struct):
+        fields = [
+            (info.name, _strict(info.type), msgspec.field(
+                name=info.encode_name,
+                **({} if info.required else {"default_factory": info.default_factory}
+                   if info.default_factory is not msgspec.NODEFAULT else {"default": info.default})))
+            for info in _fields(annotation)
+        ]
+        return msgspec.defstruct(f"Strict{annotation.__name__}", fields, kw_only=True,
+                                 forbid_unknown_fields=True, gc=False)
+    origin, args = get_origin(annotation), get_args(annotation)
+    if origin in (Union, types.UnionType):
+        return Union[tuple(_strict(arg) for arg in args)]  # noqa: UP007 - built from a tuple
+    if origin is Annotated:
+        return Annotated[(_strict(args[0]), *annotation.__metadata__)]
+    if origin in (list, dict):
+        return origin[tuple(_strict(arg) for arg in args)]
+    return annotation
 
 
 def schema_problems(
@@ -295,7 +475,8 @@ def _from_msgspec(
     elif message.startswith("Object contains unknown field"):
         message = message.removeprefix("Object contains ") + " (remove it, or check its spelling)"
     elif message.startswith("Invalid enum value"):
-        message = message.replace("Invalid enum value", "unknown value") + " (see the contract's allowed values)"
+        value = message.removeprefix("Invalid enum value").strip()
+        message = f"unknown value {clip(value)} (see the contract's allowed values)"
     else:
         message = _lower_first(message.replace("`", ""))
     path = path_format(at)
@@ -329,3 +510,9 @@ def describe_validation_error(exc: msgspec.ValidationError) -> str:
     messages, for worlds and for the shell's request bodies alike."""
     path, problem = _from_msgspec(exc, ())
     return f"{path}: {problem}" if path else problem
+
+
+def nested_within(text: bytes, levels: int = MAX_DEPTH) -> bool:
+    """Whether JSON ``text`` nests arrays and objects at most ``levels`` deep — checked on the bytes,
+    in C-speed passes, before anything parses them (what the shell does with request bodies)."""
+    return _depth_within(text, levels)

@@ -36,6 +36,7 @@ from collections.abc import Mapping
 from itertools import repeat, zip_longest
 from typing import Any
 
+from .codec import bounded
 from .world import entrance_id, event_name, events, states
 
 __all__ = ["diff"]
@@ -47,6 +48,7 @@ _name_of = operator.itemgetter("name")
 _Changes = tuple[list[str], list[str], dict[str, tuple[Any, Any]]]
 
 
+@bounded
 def diff(a: Mapping[str, Any], b: Mapping[str, Any], detail: bool = False) -> dict[str, Any]:
     """What changed from world ``a`` (base) to world ``b`` (target).
 

@@ -9,9 +9,9 @@ values). That is deliberate: the contract says unknown keys at every level survi
 and a Struct drops what it does not declare. Ops edit the JSON object copy-on-write; the Structs
 judge it.
 
-Identifier patterns, non-negative timings and empty ``from`` lists are *not* encoded here: the gate
-reports them under their own lint ids (``bad-identifier``, ``timing``, ``orphan-event``), which is
-more useful to an author than a generic schema error.
+Identifier patterns, control characters, non-negative timings and empty ``from`` lists are *not*
+encoded here: the gate reports them under their own lint ids (``bad-identifier``, ``control-character``,
+``timing``, ``orphan-event``), which is more useful to an author than a generic schema error.
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ class Obj(msgspec.Struct, kw_only=True, omit_defaults=True, forbid_unknown_field
 
 NonEmpty = Annotated[str, Meta(min_length=1)]
 Identifier = str  # checked by the gate's `bad-identifier` rule, not by the schema
-EventName = Annotated[str, Meta(min_length=1, max_length=128, pattern=r"^[^\x00-\x1f\x7f]+$")]
+EventName = Annotated[str, Meta(min_length=1, max_length=128)]  # control characters: the gate's `control-character`
 
 
 class Slot(Obj):

@@ -55,7 +55,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, TypeGuard
 
+from .codec import bounded
 from .errors import SMWorldError
+from .text import listed, shown
 from .world import WorldDoc, entrance_id, events, find_event, states
 
 __all__ = [
@@ -324,9 +326,9 @@ def step(world: WorldDoc, config: Config, event: dict[str, Any]) -> Config:
         raise InterpreterError("step: the event is not usable in play (check name, kind, from, to, "
                                "requires and grants)")
     if config.state not in rule.sources or ending_of(world, config.state) is not None:
-        raise InterpreterError(f"step: event {rule.name!r} is not available in state {config.state!r}")
+        raise InterpreterError(f"step: event {shown(rule.name)} is not available in state {shown(config.state)}")
     if not rule.is_open(config.flags, config.used):
-        raise InterpreterError(f"step: event {rule.name!r} is locked in this configuration")
+        raise InterpreterError(f"step: event {shown(rule.name)} is locked in this configuration")
     flags = config.flags | rule.grants
     used = config.used | {rule.name} if rule.one_shot else config.used
     if rule.target is None:
@@ -335,6 +337,7 @@ def step(world: WorldDoc, config: Config, event: dict[str, Any]) -> Config:
     return Config(rule.target, flags, used, clip)
 
 
+@bounded
 def start(world: WorldDoc) -> Play | PlayError:
     """A new play at the entrance, or an error value when the world has no usable entrance."""
     state = entrance_state(world)
@@ -344,12 +347,14 @@ def start(world: WorldDoc) -> Play | PlayError:
     return Play(state=state, ending=ending(world, Play(state)))
 
 
+@bounded
 def ending(world: WorldDoc, play: Play) -> dict[str, Any] | None:
     """A copy of the ending of the play's state, or None while the play goes on."""
     found = ending_of(world, play.state)
     return copy.deepcopy(found) if found is not None else None
 
 
+@bounded
 def available(world: WorldDoc, play: Play) -> list[Choice]:
     """The choices offered in the play's state, in world order; hidden events are never offered."""
     if play.ended:
@@ -372,6 +377,7 @@ def available(world: WorldDoc, play: Play) -> list[Choice]:
     return choices
 
 
+@bounded
 def fire(world: WorldDoc, play: Play, name: str) -> Play | PlayError:
     """The play after the player fires ``name``, or an error value saying why it cannot fire."""
     if play.ended:
@@ -381,16 +387,16 @@ def fire(world: WorldDoc, play: Play, name: str) -> Play | PlayError:
     if rule is None:
         return _missing(world, play.state, name)
     if rule.hidden and next_auto(rules, play.flags, play.used) is not rule:
-        return PlayError("hidden", f"event {name!r} is hidden: it fires by itself only when it is "
+        return PlayError("hidden", f"event {shown(name)} is hidden: it fires by itself only when it is "
                                    "open and the first auto event due in this state")
     if not rule.requires <= play.flags:
-        missing = ", ".join(sorted(rule.requires - play.flags))
+        missing = listed(sorted(rule.requires - play.flags), quoted=False)
         hint = rule.event.get("lockedHint")
-        return PlayError("locked", f"event {name!r} is locked: it requires {missing}; fire the events that "
+        return PlayError("locked", f"event {shown(name)} is locked: it requires {missing}; fire the events that "
                                    "grant them first",
                          hint if isinstance(hint, str) else None)
     if rule.one_shot and rule.name in play.used:
-        return PlayError("locked", f"event {name!r} is one-shot and has been used in this play; pick another "
+        return PlayError("locked", f"event {shown(name)} is one-shot and has been used in this play; pick another "
                                    "choice")
     return _advance(world, play, rule)
 
@@ -399,12 +405,12 @@ def _missing(world: WorldDoc, state: str, name: str) -> PlayError:
     """The error for a name that is not among the state's usable events."""
     found = find_event(world, name)
     if found is None:
-        return PlayError("unknown", f"no event is called {name!r}; fire one of the choices available here")
+        return PlayError("unknown", f"no event is called {shown(name)}; fire one of the choices available here")
     sources = found[1].get("from")
     if isinstance(sources, list) and state in sources:
-        return PlayError("broken", f"event {name!r} cannot fire: it is malformed (check its kind, "
+        return PlayError("broken", f"event {shown(name)} cannot fire: it is malformed (check its kind, "
                                    "from, to, requires and grants)")
-    return PlayError("unavailable", f"event {name!r} is not available in state {state!r}; fire one of the "
+    return PlayError("unavailable", f"event {shown(name)} is not available in state {shown(state)}; fire one of the "
                                        "choices available here")
 
 
@@ -417,6 +423,7 @@ def _advance(world: WorldDoc, play: Play, rule: EventRule) -> Play:
     return replace(moved, ending=ending(world, moved))
 
 
+@bounded
 def tick(world: WorldDoc, play: Play, ms: int) -> Play:
     """The play ``ms`` milliseconds later: due auto events fire, earliest first.
 
@@ -425,7 +432,7 @@ def tick(world: WorldDoc, play: Play, ms: int) -> Play:
     configuration again with no time passed) stops firing for the rest of this tick.
     """
     if not isinstance(ms, int) or isinstance(ms, bool) or ms < 0:
-        raise InterpreterError(f"tick: ms must be a non-negative integer, got {ms!r}")
+        raise InterpreterError(f"tick: ms must be a non-negative integer, got {shown(ms)}")
     remaining, current = ms, play
     seen: set[tuple[str, frozenset[str], frozenset[str]]] = set()
     while not current.ended:

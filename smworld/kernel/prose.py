@@ -15,6 +15,7 @@ from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
 
 from .errors import SMWorldError
+from .text import clip, shown
 
 __all__ = [
     "PROMPT_PARTS",
@@ -128,8 +129,9 @@ def render(value: Any) -> Rendered | None:
             continue
         slot = slots.get(piece.slot)
         if not isinstance(slot, dict) or not isinstance(slot.get("fill"), str):
-            raise TemplateError(f"placeholder {{{piece.slot}}} has no slot with a text fill; add "
-                                f'slots.{piece.slot} = {{"fill": "…"}} or remove the placeholder')
+            slot_name = clip(piece.slot)
+            raise TemplateError(f"placeholder {{{slot_name}}} has no slot with a text fill; add "
+                                f'slots.{slot_name} = {{"fill": "…"}} or remove the placeholder')
         fill: str = slot["fill"]
         used.add(piece.slot)
         spans.append((length, length + len(fill), piece.slot))
@@ -137,8 +139,8 @@ def render(value: Any) -> Rendered | None:
         length += len(fill)
     unused = sorted(set(slots) - used)
     if unused:
-        raise TemplateError(f"slot {unused[0]!r} is never used in the template; remove it or add "
-                            f"{{{unused[0]}}} to the template")
+        raise TemplateError(f"slot {shown(unused[0])} is never used in the template; remove it or add "
+                            f"{{{clip(unused[0])}}} to the template")
     return Rendered("".join(text), tuple(spans), template)
 
 

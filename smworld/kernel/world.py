@@ -131,5 +131,18 @@ _JSON_TYPES = {
 
 
 def json_type(value: Any) -> str:
-    """The JSON name of a value's type, for messages (``expected array, got string``)."""
-    return _JSON_TYPES.get(type(value), type(value).__name__)
+    """The JSON name of a value's type, for messages (``expected array, got string``; ``null``, never
+    ``NoneType``). A Python value that is not JSON is named as such (``set, not a JSON value``)."""
+    found = _JSON_TYPES.get(type(value))
+    if found is not None:
+        return found
+    for kind, name in _JSON_KINDS:
+        if isinstance(value, kind):
+            return name
+    return f"{type(value).__name__}, not a JSON value"
+
+
+_JSON_KINDS: tuple[tuple[Any, str], ...] = (
+    (bool, "boolean"), (int, "integer"), (float, "number"), (str, "string"), (Mapping, "object"),
+    (list | tuple, "array"),
+)

@@ -12,6 +12,7 @@ from typing import Any
 
 import msgspec
 
+from .codec import bounded
 from .diagnostics import Diagnostic
 from .gate import write_gate
 from .ops import ApplyError, run_ops
@@ -36,6 +37,7 @@ class WriteResult(msgspec.Struct, kw_only=True):
     touched: Touched = msgspec.field(default_factory=Touched)
 
 
+@bounded
 def apply_ops(world: Mapping[str, Any], ops: Any) -> WriteResult:
     """Apply ``ops`` in order, then gate the result once (``ops.md``, batch semantics).
 

@@ -13,6 +13,7 @@ from smworld.kernel.errors import DecodeError, UnsupportedSchemaVersion
 from smworld.kernel.gate import (
     LINTS,
     PROMPT_BUDGET,
+    characters,
     doctrine,
     evidence,
     flags,
@@ -28,11 +29,13 @@ from smworld.kernel.gate import (
 from smworld.kernel.gate.rules import Rule
 from tests.kernel.gate_worlds import tiny_world
 
-MODULES: tuple[ModuleType, ...] = (schema, shape, references, doctrine, flags, evidence, graph, proof, store)
+MODULES: tuple[ModuleType, ...] = (schema, shape, characters, references, doctrine, flags, evidence, graph, proof,
+                                   store)
 
 # gate.md's tables, the winnability lints and the ids the ops emit: a contract, never renamed.
 CONTRACT = {
-    "schema": "error", "schema-version": "info", "bad-identifier": "error", "duplicate-event-name": "error",
+    "schema": "error", "schema-version": "info", "bad-identifier": "error", "control-character": "error",
+    "duplicate-event-name": "error",
     "id-clash": "error", "no-entrance": "error", "entrance-missing-state": "error", "dangling-ref": "error",
     "transition-needs-to": "error", "override-has-to": "error", "orphan-event": "error",
     "ending-has-exit": "error", "hotkey-syntax": "error", "hotkey-reserved": "error", "hotkey-conflict": "error",

@@ -127,13 +127,14 @@ def test_editing_one_states_prose_reads_no_other_state_and_no_event() -> None:
 
 # --- properties: random edits --------------------------------------------------------------------
 
-STATE_IDS = ("hall", "cellar", "vault", "attic", "Bad Id", "descent")
+STATE_IDS = ("hall", "cellar", "vault", "attic", "Bad Id", "descent", "crypt\u202e")
 EVENT_NAMES = ("go down", "open vault", "wave torch", "climb up", "jump")
 FLAGS = ("lamp", "key", "Bad", "gold")
 PROSE: tuple[Any, ...] = (
     "a quiet hall of stone", "a hall with no torches", "a blinding flash", "he kills the guard",
     "so that you feel small", "x" * 1900, {"template": "a {x} hall", "slots": {"x": {"fill": "no"}}},
-    {"template": "a {x", "slots": {}}, 5,
+    {"template": "a {x", "slots": {}}, 5, "a hall\x00 of stone",
+    {"template": "a {x} hall", "slots": {"x": {"fill": "oak\u202e"}}},
 )
 FIELD_VALUES: dict[str, tuple[Any, ...]] = {
     "kind": ("transition", "override", "terminal", "jump"),

@@ -14,7 +14,7 @@ def test_all_is_sorted_and_complete() -> None:
     assert all(hasattr(kernel, name) for name in names)
     public = {n for n in vars(kernel) if not n.startswith("_") and n != "annotations"}
     submodules = {"analysis", "codec", "diagnostics", "errors", "gate", "hotkeys", "ops", "play", "playability",
-                  "prose", "touched", "world", "write"}
+                  "prose", "text", "touched", "world", "write"}
     assert public - submodules - {"diff", "generate", "model", "versions"} <= set(names)
 
 

@@ -17,8 +17,9 @@ from aiohttp import web
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from smworld.kernel.codec import MAX_DEPTH
 from smworld.shell.app import create_app
-from smworld.shell.http.routing import RouteInfo
+from smworld.shell.http.routing import BODY_DEPTH, RouteInfo
 from smworld.shell.routes import ALL
 
 from .conftest import bearer, create_world, make_tenant, small_world, user_token
@@ -109,8 +110,8 @@ async def test_deep_nesting_on_every_json_body_route_is_refused_without_a_5xx(cl
         headers = bearer(tenant.token if info.auth.scheme == "user" else tenant.sk)
         for raw in (b"[" * 2000, b'{"a":' * 2000, _deep(2000), _deep(2000, "{"), _deep(5000, "[{")):
             resp = await client.request(info.method, path, data=raw, headers=headers)
-            assert resp.status in (400, 422), (info.method, info.path, raw[:12], resp.status, await resp.text())
-            await _error(resp)
+            assert resp.status == 400, (info.method, info.path, raw[:12], resp.status, await resp.text())
+            assert "nested too deeply" in (await _error(resp))["detail"]
         reach = _reach(info.body)
         if reach is None:  # no untyped field: the decoder refuses the shape before any depth
             continue
@@ -180,27 +181,25 @@ async def test_any_depth_is_never_5xx_and_1000_levels_say_nested_too_deeply(live
     async with session.post(f"{server.url}{path}", data=wrap(_deep(depth, kinds, closed)),
                             headers=bearer(key)) as resp:
         status, text = resp.status, await resp.text()
-    if status >= 500:
-        # KNOWN BUG (test_nesting_below_the_decoder_limit_reaches_the_kernel): depths that decode_body lets
-        # through but the kernel's recursive clone cannot take. Nothing else may be a 5xx.
-        assert descends and 200 <= depth < 1000, (path, depth, slot, text)
-        return
     assert status in (200, 201, 400, 422), (path, depth, slot, status, text)
-    if not descends:  # a typed position: the shape is refused before any depth is reached
-        assert status in (400, 422), (path, depth, slot, text)
-    elif depth >= 1000:
+    if depth >= BODY_DEPTH:  # whatever the position: refused from the bytes, before anything is parsed
         assert status == 400 and "nested too deeply" in json.loads(text)["detail"], (path, depth, slot, text)
+    elif not descends:  # a typed position: the shape is refused
+        assert status in (400, 422), (path, depth, slot, text)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: ~500-990 levels pass decode_body and overflow the kernel's "
-                   "recursive clone (smworld/kernel/ops/patch.py) → 500")
-async def test_nesting_below_the_decoder_limit_reaches_the_kernel(client, tenant):
+async def test_nesting_below_python_s_recursion_limit_is_refused_too(client, tenant):
+    """600 levels pass msgspec's own guard; the explicit limit refuses them before the kernel walks them."""
     world_id = await create_world(client, tenant.sk)
-    deep = _deep(600)
+    for depth in (600, BODY_DEPTH):
+        resp = await client.post(f"/v1/worlds/{world_id}/ops", headers=bearer(tenant.sk),
+                                 data=b'{"ops":[{"op":"update_state","id":"' + ENTRANCE.encode()
+                                 + b'","patch":{"ambient":' + _deep(depth) + b"}}]}")
+        assert resp.status == 400 and "nested too deeply" in (await resp.json())["detail"]
     resp = await client.post(f"/v1/worlds/{world_id}/ops", headers=bearer(tenant.sk),
                              data=b'{"ops":[{"op":"update_state","id":"' + ENTRANCE.encode()
-                             + b'","patch":{"ambient":' + deep + b"}}]}")
-    assert resp.status < 500, await resp.text()
+                             + b'","patch":{"ambient":' + _deep(MAX_DEPTH - 4) + b"}}]}")
+    assert resp.status < 500 and "nested too deeply" not in await resp.text()
 
 
 # 4. another app's public world --------------------------------------------------------------------
@@ -616,3 +615,37 @@ async def test_prefer_return_minimal_answers_without_the_world(client, tenant):
         resp = await client.post(f"{base}/ops", headers=bearer(tenant.sk, Prefer=prefer),
                                  json={"ops": [{"op": "update_state", "id": ENTRANCE, "patch": {"narration": "B."}}]})
         assert resp.status == 200 and set(await resp.json()) == WRITE_KEYS, prefer
+
+
+# 9. control characters in the request's own text fields ---------------------------------------------
+
+REFUSED = st.sampled_from([*map(chr, range(0x00, 0x09)), *map(chr, range(0x0B, 0x20)), "\x7f", "\x85",
+                           *map(chr, range(0x202A, 0x202F)), *map(chr, range(0x2066, 0x206A))])
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(char=REFUSED, where=st.integers(0, 8), field=st.sampled_from(["name", "premise", "description"]))
+async def test_any_control_character_in_a_name_or_premise_is_refused_with_a_sentence(client, tenant, char, where,
+                                                                                      field):
+    text = "a lantern-lit market"
+    body = {field: text[:where] + char + text[where:]}
+    if field == "description":
+        body["name"] = "market"
+    resp = await client.post("/v1/worlds", json=body, headers=bearer(tenant.sk))
+    detail = (await resp.json())["detail"]
+    assert resp.status == 422, detail
+    assert detail.startswith(f"{field} contains U+{ord(char):04X}") and detail.endswith("remove it.")
+
+
+async def test_prose_fields_may_hold_line_breaks_names_may_not(client, tenant):
+    resp = await client.post("/v1/worlds", json={"name": "two\nlines"}, headers=bearer(tenant.sk))
+    assert resp.status == 422 and "name contains U+000A LINE FEED" in (await resp.json())["detail"]
+    resp = await client.post("/v1/worlds", json={"name": "market", "description": "a market.\nAt night."},
+                             headers=bearer(tenant.sk))
+    assert resp.status == 201, await resp.text()
+    world_id = (await resp.json())["worldId"]
+    resp = await client.patch(f"/v1/worlds/{world_id}", json={"name": "evil\u202etxt"}, headers=bearer(tenant.sk))
+    assert resp.status == 422 and "U+202E RIGHT-TO-LEFT OVERRIDE" in (await resp.json())["detail"]
+    resp = await client.post(f"/v1/apps/{tenant.app_id}/keys", json={"kind": "secret", "mode": "test", "name": "k\x00"},
+                             headers=bearer(tenant.token))
+    assert resp.status == 422 and "U+0000 NULL" in (await resp.json())["detail"]

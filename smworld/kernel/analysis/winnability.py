@@ -60,6 +60,7 @@ import msgspec
 
 from ..errors import SMWorldError
 from ..play import Config, ending_of, entrance_state, rules_by_state, step
+from ..text import shown
 from ..world import WorldDoc, states
 
 __all__ = ["DEFAULT_BOUND", "InvalidBound", "Proof", "Softlock", "Win", "prove"]
@@ -162,7 +163,7 @@ def prove(world: WorldDoc, bound: int = DEFAULT_BOUND) -> Proof:
     Raises :class:`InvalidBound` when ``bound`` is not a positive integer.
     """
     if not isinstance(bound, int) or isinstance(bound, bool) or bound < 1:
-        raise InvalidBound(f"bound must be a positive integer (configurations to explore), got {bound!r}")
+        raise InvalidBound(f"bound must be a positive integer (configurations to explore), got {shown(bound)}")
     endings = sorted(state_id for state_id, state in states(world).items()
                      if isinstance(state, dict) and ending_of(world, state_id) is not None)
     start = entrance_state(world)

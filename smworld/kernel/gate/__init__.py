@@ -12,8 +12,8 @@ The write gate leaves out the advisory whole-graph passes (``unreachable-state``
 of every severity over what it re-checked.
 
 Rule families live one per module, named after what they check; :data:`LINTS` is generated from
-their rule declarations, in this order: schema, shape, references, doctrine, flags, evidence, graph,
-proof, store. Diagnostics come out sorted by that order, then by path.
+their rule declarations, in this order: schema, shape, characters, references, doctrine, flags,
+evidence, graph, proof, store. Diagnostics come out sorted by that order, then by path.
 """
 
 from __future__ import annotations
@@ -23,12 +23,12 @@ from typing import Any
 
 import msgspec
 
-from ..codec import require_readable_version
+from ..codec import bounded, require_readable_version
 from ..diagnostics import Diagnostic, sort_diagnostics
 from ..errors import DecodeError
 from ..touched import Touched
 from ..world import json_type
-from . import doctrine, evidence, flags, graph, proof, references, schema, shape, store
+from . import characters, doctrine, evidence, flags, graph, proof, references, schema, shape, store
 from .doctrine import PROMPT_BUDGET
 from .rules import Check, LintInfo, Want
 from .scope import Change
@@ -46,11 +46,11 @@ __all__ = [
     "write_gate",
 ]
 
-_CHECKS: tuple[Check, ...] = (*schema.CHECKS, *shape.CHECKS, *references.CHECKS, *doctrine.CHECKS,
+_CHECKS: tuple[Check, ...] = (*schema.CHECKS, *shape.CHECKS, *characters.CHECKS, *references.CHECKS, *doctrine.CHECKS,
                               *flags.CHECKS, *evidence.CHECKS, *graph.CHECKS)
 LINTS: tuple[LintInfo, ...] = tuple(
     rule.info()
-    for module in (schema, shape, references, doctrine, flags, evidence, graph, proof, store)
+    for module in (schema, shape, characters, references, doctrine, flags, evidence, graph, proof, store)
     for rule in module.RULES
 )
 """Every lint id the kernel emits with its severity and a one-line description, in report order."""
@@ -87,6 +87,7 @@ class GateVerdict(msgspec.Struct, kw_only=True):
     diagnostics: list[Diagnostic]
 
 
+@bounded
 def validate(world: Mapping[str, Any]) -> Report:
     """Every error in ``world``, sorted. Raises :class:`DecodeError` when ``world`` is not a JSON
     object and :class:`UnsupportedSchemaVersion` for a schema major this kernel cannot read."""
@@ -94,6 +95,7 @@ def validate(world: Mapping[str, Any]) -> Report:
     return Report(ok=not found, diagnostics=_sorted(found))
 
 
+@bounded
 def lint(world: Mapping[str, Any]) -> LintReport:
     """Every finding in ``world``, sorted; ``softlock``/``unwinnable`` join when the world has states
     and no errors, and its winnability proof completes. Raises like :func:`validate`."""
@@ -105,6 +107,7 @@ def lint(world: Mapping[str, Any]) -> LintReport:
     return LintReport(ok=ok, diagnostics=_sorted(found))
 
 
+@bounded
 def write_gate(before: Mapping[str, Any], after: Mapping[str, Any], touched: Touched) -> GateVerdict:
     """Judge a write: re-check only what ``touched`` (and what it can affect) names, in both worlds.
 

@@ -28,6 +28,7 @@ from typing import Any
 
 from ..diagnostics import Diagnostic, Loc
 from ..prose import Rendered, TemplateError, render, render_text
+from ..text import shown
 from ..world import event_path, state_path
 from . import scope as scopes
 from .lexicon import ALL, ERRORS, FAMILIES, INTENT, LETHAL, NEGATION, WHITEOUT, first_hit, prefilter
@@ -239,15 +240,15 @@ def _events(rows: Rows, families: int) -> list[Diagnostic]:
 
 def _message(family: int, field: str, word: str) -> str:
     if family == NEGATION:
-        return (f'`{field}` says "{word}", and a world model renders what it is told to leave out; describe what '
+        return (f'`{field}` says {shown(word)}, and a world model renders what it is told to leave out; describe what '
                 "is in the frame instead.")
     if family == WHITEOUT:
-        return (f'`{field}` asks for a white-out ("{word}"), which the world model cannot recover a scene from; '
+        return (f'`{field}` asks for a white-out ({shown(word)}), which the world model cannot recover a scene from; '
                 "describe a visible change of place instead.")
     if family == LETHAL:
-        return (f'`{field}` depicts killing ("{word}"); show the threat or its aftermath instead (bare "dead", '
+        return (f'`{field}` depicts killing ({shown(word)}); show the threat or its aftermath instead (bare "dead", '
                 '"shot" and "corpse" are allowed).')
-    return f'`{field}` states intent ("{word}") rather than pixels; describe what the camera sees instead.'
+    return f'`{field}` states intent ({shown(word)}) rather than pixels; describe what the camera sees instead.'
 
 
 CHECKS = (Check(RULES, _run, scopes.items),)

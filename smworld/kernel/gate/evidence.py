@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..diagnostics import Diagnostic
+from ..text import shown
 from ..world import event_path
 from . import scope as scopes
 from .rules import Check, Rule, Want
@@ -48,8 +49,8 @@ def _singles(view: View, scope: Scope | None, want: Want) -> Iterator[Diagnostic
         label = anchor.get("label") if isinstance(anchor, dict) else None
         if isinstance(label, str) and label and anchor.get("minProximity") is None:
             yield SLIVER_EVIDENCE.at(event_path(event, index, "anchor"),
-                                     f'The anchor "{label}" has no minProximity, so a sliver of it at the frame edge '
-                                     "counts; set minProximity (0.15 is a good start).")
+                                     f"The anchor {shown(label)} has no minProximity, so a sliver of it at the frame "
+                                     "edge counts; set minProximity (0.15 is a good start).")
         if isinstance(phases, list) and len(phases) >= 2:
             for i, phase in enumerate(phases):
                 if isinstance(phase, dict) and not phase.get("camera"):
@@ -106,7 +107,7 @@ def _pairs(view: View, scope: Scope | None, want: Want) -> Iterator[Diagnostic]:
             if (high is not None and back_low is not None and high >= back_low) or \
                     (back_high is not None and low is not None and back_high >= low):
                 yield LUMINANCE_OVERLAP.at(event_path(event, index, "landWhen"),
-                                           f'This transition and "{view.events[other].get("name")}" make a round '
+                                           f'This transition and {shown(view.events[other].get("name"))} make a round '
                                            "trip whose arrivals accept a common luminance, so one frame can satisfy "
                                            "both; separate the thresholds (the darker side's maxLuminance below the "
                                            "brighter side's minLuminance).")

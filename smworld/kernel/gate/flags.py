@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..diagnostics import Diagnostic
+from ..text import shown
 from ..world import event_path, item_path
 from .rules import Check, Rule, Want
 from .scope import Change, Scope
@@ -109,12 +110,12 @@ def _run(view: View, scope: Scope | None, want: Want) -> Iterator[Diagnostic]:
         for flag in dict.fromkeys(strings(requires)):
             if flag not in obtainable:
                 yield UNREACHABLE_REQUIRE.at(event_path(event, index, "requires"),
-                                             f'Flag "{flag}" is required but no event or objective grants it, so '
+                                             f'Flag {shown(flag)} is required but no event or objective grants it, so '
                                              "this event can never open; grant it somewhere or drop the requirement.")
         for flag in dict.fromkeys(strings(grants)):
             if flag not in used:
                 yield UNUSED_GRANT.at(event_path(event, index, "grants"),
-                                      f'Flag "{flag}" is granted but nothing requires it; require it where it '
+                                      f'Flag {shown(flag)} is granted but nothing requires it; require it where it '
                                       "matters or stop granting it.")
     if scope is None or scope.world:
         yield from _missions(view, flags)
@@ -124,7 +125,7 @@ def _missions(view: View, flags: _Flags) -> Iterator[Diagnostic]:
     for path, mission, objective in _objectives(view):
         flag = _objective_flag(objective)
         if flag is not None and flag not in flags.granted:
-            yield OBJECTIVE_UNREACHABLE.at(path, f'No event grants objective flag "{flag}", so the objective can '
+            yield OBJECTIVE_UNREACHABLE.at(path, f'No event grants objective flag {shown(flag)}, so the objective can '
                                                  "never be completed; add an event that grants it (add_mission "
                                                  "compiles one).")
         verified = {noun.lower() for noun in strings(mission.get("verified"))}
@@ -132,8 +133,8 @@ def _missions(view: View, flags: _Flags) -> Iterator[Diagnostic]:
         target = grounded.get("target") if isinstance(grounded, dict) else None
         if verified and isinstance(target, str) and target.lower() not in verified:
             yield OBJECTIVE_UNGROUNDED.at(f"{path}.grounded.target",
-                                          f'Grounded target "{target}" is not among the mission\'s verified nouns, '
-                                          "so the detector may not know it; add it to `verified` or ground on a "
+                                          f"Grounded target {shown(target)} is not among the mission's verified "
+                                          "nouns, so the detector may not know it; add it to `verified` or ground on a "
                                           "verified noun.")
 
 

@@ -14,6 +14,7 @@ from operator import eq
 from typing import Any
 
 from ..diagnostics import Diagnostic
+from ..text import shown
 from ..world import entrance_id, event_path, item_path
 from . import scope as scopes
 from .rules import Check, Rule, Want
@@ -47,15 +48,15 @@ def _links(view: View, scope: Scope | None, want: Want) -> Iterator[Diagnostic]:
                 continue
             if sid not in known:
                 yield DANGLING_REF.at(event_path(event, index, "from"),
-                                      f'`from` names "{sid}", which is not a state; add that state or remove it '
+                                      f'`from` names {shown(sid)}, which is not a state; add that state or remove it '
                                       "from `from`.")
             elif kind == "transition" and is_ending(known[sid]):
                 yield ENDING_HAS_EXIT.at(event_path(event, index, "from"),
-                                         f'State "{sid}" is an ending, a terminal sink, so no transition may leave '
-                                         "it; remove it from `from` or remove its ending.")
+                                         f"State {shown(sid)} is an ending, a terminal sink, so no transition may "
+                                         "leave it; remove it from `from` or remove its ending.")
         if isinstance(target, str) and target and target not in known and target not in view.cutscene_ids:
             yield DANGLING_REF.at(event_path(event, index, "to"),
-                                  f'`to` names "{target}", which is neither a state nor a cutscene; point it at '
+                                  f'`to` names {shown(target)}, which is neither a state nor a cutscene; point it at '
                                   "an existing state or cutscene.")
     if scope is None or scope.world:
         yield from _world_links(view)
@@ -69,7 +70,7 @@ def _world_links(view: View) -> Iterator[Diagnostic]:
                                          "where play starts.")
     start = entrance_id(view.world)
     if start is not None and start not in known:
-        yield ENTRANCE_MISSING_STATE.at("entrance.state", f'The entrance names "{start}", which is not a state; '
+        yield ENTRANCE_MISSING_STATE.at("entrance.state", f'The entrance names {shown(start)}, which is not a state; '
                                                           "point it at an existing state.")
     for index, cutscene in enumerate(view.top("cutscenes")):
         if not isinstance(cutscene, dict):
@@ -77,18 +78,18 @@ def _world_links(view: View) -> Iterator[Diagnostic]:
         ident = cutscene.get("id")
         if isinstance(ident, str) and ident in known:
             yield ID_CLASH.at(item_path("cutscenes", cutscene, index),
-                              f'Cutscene id "{ident}" is also a state id, so a `to` naming it is ambiguous; '
+                              f'Cutscene id {shown(ident)} is also a state id, so a `to` naming it is ambiguous; '
                               "rename the cutscene or the state.")
         for end in ("from", "to"):
             sid = cutscene.get(end)
             if isinstance(sid, str) and sid not in known:
                 yield DANGLING_REF.at(item_path("cutscenes", cutscene, index, end),
-                                      f'The cutscene\'s `{end}` names "{sid}", which is not a state; point it at '
+                                      f'The cutscene\'s `{end}` names {shown(sid)}, which is not a state; point it at '
                                       "an existing state.")
     outro = view.world.get("outro")
     sid = outro.get("state") if isinstance(outro, dict) else None
     if isinstance(sid, str) and sid not in known:
-        yield DANGLING_REF.at("outro.state", f'The outro plays in "{sid}", which is not a state; point it at an '
+        yield DANGLING_REF.at("outro.state", f'The outro plays in {shown(sid)}, which is not a state; point it at an '
                                              "existing state.")
     for index, sequence in enumerate(view.top("sequences")):
         beats = sequence.get("beats") if isinstance(sequence, dict) else None
@@ -96,7 +97,7 @@ def _world_links(view: View) -> Iterator[Diagnostic]:
             sid = beat.get("state") if isinstance(beat, dict) else None
             if isinstance(sid, str) and sid not in known:
                 yield SEQUENCE_BEAT_MISSING.at(item_path("sequences", sequence, index, f"beats[{i}]"),
-                                               f'This beat names "{sid}", which is not a state; point it at an '
+                                               f'This beat names {shown(sid)}, which is not a state; point it at an '
                                                "existing state or remove the beat.")
 
 
@@ -108,7 +109,7 @@ def _names(view: View, scope: Scope | None, want: Want) -> Iterator[Diagnostic]:
         counts = Counter({name: len(view.indices_named((name,))) for name in scope.events})
     for name, count in counts.items():
         if count > 1 and isinstance(name, str) and name:
-            yield DUPLICATE_EVENT_NAME.at(f"events.{name}", f'{count} events are named "{name}"; rename all but '
+            yield DUPLICATE_EVENT_NAME.at(f"events.{name}", f'{count} events are named {shown(name)}; rename all but '
                                                             "one (event names are unique keys).")
 
 
@@ -154,8 +155,8 @@ def _hotkeys(view: View, scope: Scope | None, want: Want) -> Iterator[Diagnostic
             if found:
                 other = view.events[found[1] if found[0] == index else found[0]]
                 yield HOTKEY_CONFLICT.at(event_path(event, index, "hotkey"),
-                                         f'Hotkey {event["hotkey"]!r} is also used by "{other.get("name")}" in '
-                                         f'state "{sid}"; give one of them another key.')
+                                         f'Hotkey {shown(event["hotkey"])} is also used by {shown(other.get("name"))} '
+                                         f"in state {shown(sid)}; give one of them another key.")
                 break
 
 

@@ -18,6 +18,7 @@ from typing import Any
 from .. import model
 from ..codec import PathPart, misfits, schema_problems, schema_version_status
 from ..diagnostics import Diagnostic
+from ..text import shown
 from ..world import event_path, item_path, state_path
 from . import scope as scopes
 from .rules import Check, Rule, Want
@@ -57,7 +58,7 @@ def _version(view: View) -> list[Diagnostic]:
         return []
     return [SCHEMA_VERSION.at(
         "schemaVersion",
-        f"schemaVersion {status.value!r} is not a version string, so the world is read as SMWorld 1.0; "
+        f"schemaVersion {shown(status.value)} is not a version string, so the world is read as SMWorld 1.0; "
         'set it to "1.0".',
     )]
 

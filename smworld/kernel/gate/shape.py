@@ -22,6 +22,7 @@ from typing import Any
 from ..diagnostics import Diagnostic
 from ..hotkeys import Hotkey
 from ..prose import TemplateError, render
+from ..text import shown
 from ..world import event_path, is_identifier, item_path, state_path
 from . import scope as scopes
 from .fields import event_prose, objective_prose, state_prose, variant_prose
@@ -95,7 +96,7 @@ def _state(sid: str, state: dict[str, Any]) -> Iterator[Diagnostic]:
         label = variant.get("label") if isinstance(variant, dict) else None
         if isinstance(label, str) and label in seen:
             yield DUPLICATE_VARIANT.at(state_path(sid, "variants"),
-                                       f'Two variants are labelled "{label}"; give each variant its own label.')
+                                       f'Two variants are labelled {shown(label)}; give each variant its own label.')
         elif isinstance(label, str):
             seen.add(label)
 
@@ -175,10 +176,10 @@ def _event_details(event: dict[str, Any]) -> Found:
 
 def _hotkey(key: str, parsed: Hotkey | None) -> Problem | None:
     if parsed is not None and parsed.reserved:
-        return HOTKEY_RESERVED, (f"Hotkey {key!r} is a drive key (w a s d, space, arrows and shift move the "
+        return HOTKEY_RESERVED, (f"Hotkey {shown(key)} is a drive key (w a s d, space, arrows and shift move the "
                                  "camera); pick another key.")
     if parsed is None:
-        return HOTKEY_SYNTAX, (f"Hotkey {key!r} is not one key; use a letter, a digit, or a named key such as "
+        return HOTKEY_SYNTAX, (f"Hotkey {shown(key)} is not one key; use a letter, a digit, or a named key such as "
                                "Enter, Escape, Tab or F1–F12.")
     return None
 
@@ -187,25 +188,25 @@ def _land_when(land: dict[str, Any]) -> Found:
     for field in _FRACTIONS:
         value = land.get(field)
         if is_number(value) and not 0 <= value <= 1:
-            yield ("landWhen", field), (TIMING, f"{field} is {value}, outside 0–1; use a fraction of the frame "
+            yield ("landWhen", field), (TIMING, f"{field} is {shown(value)}, outside 0–1; use a fraction of the frame "
                                                 "between 0 and 1.")
     for low, high in (("minLuminance", "maxLuminance"), ("minMotion", "maxMotion")):
         least, most = land.get(low), land.get(high)
         if is_number(least) and is_number(most) and least > most:
-            yield ("landWhen", low), (TIMING, f"{low} ({least}) is above {high} ({most}), so nothing can match; "
-                                              f"lower {low} or raise {high}.")
+            yield ("landWhen", low), (TIMING, f"{low} ({shown(least)}) is above {high} ({shown(most)}), so nothing "
+                                              f"can match; lower {low} or raise {high}.")
     yield from _at_least(("landWhen", "hits"), land.get("hits"), 1)
     yield from _at_least(("landWhen", "timeoutMs"), land.get("timeoutMs"), 0)
 
 
 def _at_least(rest: tuple[str, ...], value: Any, least: int) -> Found:
     if is_number(value) and value < least:
-        yield rest, (TIMING, f"{rest[-1]} is {value}, below its minimum of {least}; use {least} or more.")
+        yield rest, (TIMING, f"{rest[-1]} is {shown(value)}, below its minimum of {least}; use {least} or more.")
 
 
 def _above(rest: tuple[str, ...], value: Any, bound: int) -> Found:
     if is_number(value) and value <= bound:
-        yield rest, (TIMING, f"{rest[-1]} is {value}; use a value greater than {bound}.")
+        yield rest, (TIMING, f"{rest[-1]} is {shown(value)}; use a value greater than {bound}.")
 
 
 def _template(value: dict[str, Any]) -> Iterator[Problem]:
@@ -217,7 +218,7 @@ def _template(value: dict[str, Any]) -> Iterator[Problem]:
 
 
 def _identifier_message(what: str, value: str) -> str:
-    return (f"{what} {value!r} is not a snake_case identifier; use lowercase letters, digits and underscores, "
+    return (f"{what} {shown(value)} is not a snake_case identifier; use lowercase letters, digits and underscores, "
             "starting with a letter (at most 64 characters).")
 
 

@@ -14,6 +14,7 @@ from random import Random
 
 from smworld.kernel.errors import SMWorldError
 from smworld.kernel.ops import run_ops
+from smworld.kernel.text import shown
 from smworld.kernel.world import WorldDoc
 
 from .build import build_ops
@@ -59,11 +60,11 @@ def generate(premise: str, seed: int = 0, size: int = 12) -> WorldDoc:
 
 def _check(premise: object, seed: object, size: object) -> None:
     if not isinstance(premise, str) or not premise.strip():
-        raise GenerateError("premise", f"must be a non-empty string describing the world (got {premise!r})")
+        raise GenerateError("premise", f"must be a non-empty string describing the world (got {shown(premise)})")
     if not isinstance(seed, int) or isinstance(seed, bool):
-        raise GenerateError("seed", f"must be an integer (got {seed!r})")
+        raise GenerateError("seed", f"must be an integer (got {shown(seed)})")
     if not isinstance(size, int) or isinstance(size, bool) or not MIN_SIZE <= size <= MAX_SIZE:
-        raise GenerateError("size", f"must be an integer from {MIN_SIZE} to {MAX_SIZE:,} (got {size!r})")
+        raise GenerateError("size", f"must be an integer from {MIN_SIZE} to {MAX_SIZE:,} (got {shown(size)})")
 
 
 def _seed(premise: str, seed: int, size: int) -> int:

@@ -18,6 +18,7 @@ from typing import Any
 
 import msgspec
 
+from ..codec import bounded
 from ..diagnostics import Diagnostic
 from ..touched import Touched
 from ..world import WorldDoc
@@ -134,6 +135,7 @@ HANDLERS: dict[type[Op], Handler] = {
 }
 
 
+@bounded
 def run_ops(world: Mapping[str, Any], ops: object) -> OpsOutcome:
     """Apply ``ops`` in order to a working copy of ``world`` (which is never mutated).
 

@@ -1,7 +1,8 @@
 """Reading one op's JSON object into its Struct: aliases, nested or inline bodies, type errors.
 
 :func:`read_batch` refuses a batch that is not a non-empty array of objects with a known ``op``
-(the whole request, :class:`~smworld.kernel.errors.OpsRequestError`); :func:`read_op` reads one
+(the whole request, :class:`~smworld.kernel.errors.OpsRequestError`), and one nested deeper than
+:data:`~smworld.kernel.codec.MAX_DEPTH` levels; :func:`read_op` reads one
 op of an accepted batch and raises :class:`~.errors.OpFailed` (400) when its arguments are wrong.
 
 An op without a body refuses an argument it does not know (``set_event_hotkey {event, hotKey}``
@@ -13,17 +14,18 @@ from __future__ import annotations
 
 import difflib
 import types
-from typing import Any, Literal, Union, get_args, get_origin
+from typing import Any, Literal, NoReturn, Union, get_args, get_origin
 
 import msgspec
 
-from ..codec import schema_problems
-from ..errors import OpsRequestError
+from ..codec import check_depth, schema_problems
+from ..errors import DecodeError, OpsRequestError
+from ..text import clip, shown
 from ..world import json_type
 from .errors import OpFailed, invalid
 from .vocabulary import BY_NAME, Op, op_name
 
-__all__ = ["OPS", "read_batch", "read_op"]
+__all__ = ["OPS", "REPORTED_PROBLEMS", "read_batch", "read_op"]
 
 OPS: tuple[str, ...] = tuple(sorted(BY_NAME))
 """Every op name of the vocabulary, aliases included (the published list; ops.md)."""
@@ -31,32 +33,68 @@ OPS: tuple[str, ...] = tuple(sorted(BY_NAME))
 _SUPPORTED = ", ".join(OPS)
 
 
+REPORTED_PROBLEMS = 20
+"""The most problems of a refused batch listed in :attr:`OpsRequestError.errors`; the rest are counted."""
+
+
 def read_batch(ops: object) -> list[dict[str, Any]]:
-    """The batch's op objects, or :class:`OpsRequestError` naming every index that is wrong."""
+    """The batch's op objects, or :class:`OpsRequestError` naming the indexes that are wrong.
+
+    The error stays small whatever the batch: its message is the first problem, the vocabulary once
+    (when an op name is the problem) and how many more there are; ``errors`` lists the first
+    :data:`REPORTED_PROBLEMS` problems and then counts the rest (``… and 9,980 more problems``).
+    """
     if not isinstance(ops, list | tuple):
         raise OpsRequestError(f"ops must be a non-empty array of op objects, got {json_type(ops)}")
     if not ops:
         raise OpsRequestError("ops is empty; send at least one op object such as {\"op\": \"add_state\", …}")
-    problems = [problem for index, raw in enumerate(ops) if (problem := _batch_problem(index, raw))]
-    if problems:
-        more = f" (and {len(problems) - 1} more problem{'s' * (len(problems) > 2)})" if len(problems) > 1 else ""
-        raise OpsRequestError(problems[0] + more, problems)
+    wrong = [index for index, raw in enumerate(ops) if not _is_op(raw)]
+    if wrong:
+        _refuse(ops, wrong)
+    try:
+        check_depth(list(ops), "ops")
+    except DecodeError as exc:
+        raise OpsRequestError(str(exc)) from None
     return list(ops)
 
 
-def _batch_problem(index: int, raw: object) -> str | None:
+def _is_op(raw: object) -> bool:
+    return isinstance(raw, dict) and type(name := raw.get("op")) is str and name in BY_NAME
+
+
+def _refuse(ops: list[Any] | tuple[Any, ...], wrong: list[int]) -> NoReturn:
+    found = [_batch_problem(index, ops[index]) for index in wrong[:REPORTED_PROBLEMS]]
+    rest = len(wrong) - len(found)
+    message = found[0][0]
+    if len(wrong) > 1:
+        more = f"{len(wrong) - 1:,} more problem{'s' * (len(wrong) > 2)}"
+        message += f", and {more} ({'all' if not rest else f'the first {len(found)}'} listed in errors)"
+    if any(_naming(raw) for index in wrong if isinstance(raw := ops[index], dict)):
+        message += f"; supported: {_SUPPORTED}"
+    message += found[0][1].replace("; did", ". Did", 1)
+    errors = [problem + hint for problem, hint in found]
+    raise OpsRequestError(message, errors + ([f"… and {rest:,} more problem{'s' * (rest > 1)}"] if rest else []))
+
+
+def _naming(raw: dict[str, Any]) -> bool:
+    """Whether an op object's problem is its name (so the vocabulary helps)."""
+    return "op" not in raw or not isinstance(raw["op"], str) or raw["op"] not in BY_NAME
+
+
+def _batch_problem(index: int, raw: object) -> tuple[str, str]:
+    """One wrong op object: the problem, and a hint (``; did you mean …?``) or ""."""
     if not isinstance(raw, dict):
-        return f'ops[{index}]: expected an object with an "op" field, got {json_type(raw)}'
-    name = raw.get("op")
+        return f'ops[{index}]: expected an object with an "op" field, got {json_type(raw)}', ""
     if "op" not in raw:
-        return f'ops[{index}]: missing "op"; supported: {_SUPPORTED}'
+        return f'ops[{index}]: missing "op"', ""
+    name = raw["op"]
     if not isinstance(name, str):
-        return f'ops[{index}]: "op" must be a string naming an op, got {json_type(name)}; supported: {_SUPPORTED}'
-    if name not in BY_NAME:
-        close = difflib.get_close_matches(name, OPS, n=1)
-        hint = f". Did you mean {close[0]}?" if close else ""
-        return f"ops[{index}] ({name}): unknown op; supported: {_SUPPORTED}{hint}"
-    return None
+        return f'ops[{index}]: "op" must be a string naming an op, got {json_type(name)}', ""
+    close = difflib.get_close_matches(name, OPS, n=1) if len(name) <= _LONGEST_OP else []
+    return f"ops[{index}] ({clip(name, _LONGEST_OP)}): unknown op", f"; did you mean {close[0]}?" if close else ""
+
+
+_LONGEST_OP = 2 * max(map(len, OPS))
 
 
 def read_op(raw: dict[str, Any]) -> Op:
@@ -102,15 +140,15 @@ def _refuse_unknown(cls: type[Op], args: dict[str, Any], declared: tuple[str, ..
     unknown = [key for key in args if key not in declared]
     if unknown:
         close = difflib.get_close_matches(unknown[0], declared, n=1)
-        hint = f'; did you mean "{close[0]}"?' if close else ""
+        hint = f'; did you mean {shown(close[0])}?' if close else ""
         accepted = ", ".join(sorted({*declared, *(alias for _, aliases in cls.refs for alias in aliases)}))
-        raise invalid(f'Unknown argument "{unknown[0]}"{hint} ({op_name(cls)} takes: {accepted})')
+        raise invalid(f'Unknown argument {shown(unknown[0])}{hint} ({op_name(cls)} takes: {accepted})')
 
 
 def _take_ref(args: dict[str, Any], argument: str, given: list[str], spelled: dict[str, str]) -> None:
     values = [args.pop(alias) for alias in given]
     if any(value != values[0] for value in values[1:]):
-        named = " and ".join(f'"{alias}"' for alias in given)
+        named = " and ".join(shown(alias) for alias in given)
         raise invalid(f"The arguments {named} name different targets; give the {argument} once")
     if given:
         args[argument] = values[0]
@@ -123,13 +161,13 @@ def _argument_error(cls: type[Op], path: str, problem: str, spelled: dict[str, s
         name = problem.rpartition(" ")[2].strip("`")
         aliases = dict(cls.refs).get(name)
         how = f' (any of {", ".join(aliases)})' if aliases else ""
-        return invalid(f'Missing required argument "{name}"{how}')
+        return invalid(f'Missing required argument {shown(name)}{how}')
     top, _, rest = path.partition(".")
-    shown = spelled.get(top, top) + (f".{rest}" if rest else "")
+    argument = spelled.get(top, top) + (f".{rest}" if rest else "")
     choices = _choices(cls, top) if problem.startswith("unknown value") and not rest else None
     if choices:
         problem = problem.split(" (", 1)[0] + f"; expected one of {', '.join(choices)}"
-    return invalid(f'Argument "{shown}": {problem}')
+    return invalid(f'Argument {shown(argument)}: {problem}')
 
 
 def _choices(cls: type[Op], name: str) -> list[str]:

@@ -19,6 +19,7 @@ from typing import Any, Final
 
 from ..diagnostics import Diagnostic, Severity
 from ..errors import DecodeError
+from ..text import shown
 from ..touched import Touched
 from ..world import WorldDoc, entrance_id, json_type
 from .errors import OpFailed, invalid, not_found
@@ -79,7 +80,7 @@ class Draft:
             raise not_found("state", state_id, self.states)
         found = self.states[state_id]
         if not isinstance(found, dict):
-            raise invalid(f'State "{state_id}" must be an object, got {json_type(found)}; replace it with '
+            raise invalid(f'State {shown(state_id)} must be an object, got {json_type(found)}; replace it with '
                           "delete_state and add_state")
         return found
 
@@ -140,7 +141,7 @@ class Draft:
             raise not_found("event", name, self._names())
         found = self._events[position]
         if not isinstance(found, dict):  # pragma: no cover - the index only holds objects
-            raise OpFailed(404, f'No event called "{name}"')
+            raise OpFailed(404, f'No event called {shown(name)}')
         return position, found
 
     def events(self) -> Iterator[tuple[int, Any]]:
@@ -234,7 +235,7 @@ class Draft:
         if found is None:
             return []
         if not isinstance(found, list):
-            raise invalid(f'The world\'s "{key}" must be an array, got {json_type(found)}; fix it with a '
+            raise invalid(f'The world\'s {shown(key)} must be an array, got {json_type(found)}; fix it with a '
                           "full world write first")
         return found
 

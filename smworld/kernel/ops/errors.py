@@ -13,6 +13,7 @@ from typing import Any
 
 from ..codec import schema_problems
 from ..errors import SMWorldError
+from ..text import shown
 
 __all__ = ["OpFailed", "invalid", "not_found", "require_shape"]
 
@@ -42,8 +43,8 @@ def not_found(what: str, name: str, known: Iterable[str] = ()) -> OpFailed:
     start, size = name[:1].lower(), len(name)
     alike = (k for k in known if k[:1].lower() == start and abs(len(k) - size) <= 2)
     close = difflib.get_close_matches(name, list(itertools.islice(alike, _SUGGEST_AMONG)), n=1)
-    hint = f'; did you mean "{close[0]}"?' if close else f"; check the {what}'s name"
-    return OpFailed(404, f'No {what} called "{name}"{hint}')
+    hint = f'; did you mean {shown(close[0])}?' if close else f"; check the {what}'s name"
+    return OpFailed(404, f'No {what} called {shown(name)}{hint}')
 
 
 def require_shape(value: Any, annotation: Any, subject: str, only: Collection[str] | None = None) -> None:
@@ -56,5 +57,5 @@ def require_shape(value: Any, annotation: Any, subject: str, only: Collection[st
         problem = problem.replace("`", '"')
         top = path.split(".", 1)[0].split("[", 1)[0] or problem.rpartition(" ")[2].strip('"')
         if only is None or top in only:
-            where = f' field "{path}"' if path else ""
+            where = f' field {shown(path)}' if path else ""
             raise invalid(f"{subject}{where}: {problem}")

@@ -22,6 +22,7 @@ from typing import Any, TypeVar, get_args
 from msgspec import UNSET, UnsetType
 
 from .. import model
+from ..text import control_character_problem, shown
 from .draft import Draft
 from .errors import invalid, not_found, require_shape
 from .patch import clone, merge_patch, refresh
@@ -62,8 +63,11 @@ T = TypeVar("T")
 def check_event_name(draft: Draft, name: str) -> None:
     """400 unless ``name`` is free and well-formed for a new event."""
     require_shape({"name": name}, model.Event, "The event", only={"name"})
+    problem = control_character_problem(name, f"The event name {shown(name)}")
+    if problem is not None:
+        raise invalid(problem)
     if draft.has_event(name):
-        raise invalid(f'An event called "{name}" already exists; pick another name or use update_event')
+        raise invalid(f'An event called {shown(name)} already exists; pick another name or use update_event')
 
 
 def _sources(draft: Draft, value: Any, subject: str) -> list[str]:
@@ -112,7 +116,7 @@ def add_event(draft: Draft, op: AddEvent) -> None:
         name = op.name
     head = {"name": name, "kind": kind, "from": body["from"]} | ({"to": body["to"]} if "to" in body else {})
     event = clone(head | {key: value for key, value in body.items() if key not in head})
-    require_shape(event, model.Event, f'The event "{name}"')
+    require_shape(event, model.Event, f'The event {shown(name)}')
     draft.add_event(event)
 
 
@@ -120,10 +124,10 @@ def update_event(draft: Draft, op: UpdateEvent) -> None:
     """``update_event {name, patch}``: a merge patch; ``patch.name`` renames, ``kind`` is never null."""
     position, event = draft.event(op.name)
     patch = op.patch
-    subject = f'Event "{op.name}"'
+    subject = f'Event {shown(op.name)}'
     for key in ("kind", "name", "from"):
         if key in patch and patch[key] is None:
-            raise invalid(f'{subject}: "{key}" can never be null; give it a new value instead')
+            raise invalid(f'{subject}: {shown(key)} can never be null; give it a new value instead')
     if "from" in patch:
         if not isinstance(patch["from"], list):
             raise invalid(f'{subject}: "from" must be an array of state ids here (a patch replaces it whole)')
@@ -149,7 +153,7 @@ def _set(draft: Draft, name: str, values: dict[str, Any]) -> None:
     position, event = draft.event(name)
     updated = {key: value for key, value in event.items() if key not in values or values[key] is not None}
     updated.update((key, clone(value)) for key, value in values.items() if value is not None)
-    require_shape(updated, model.Event, f'Event "{name}"', only=values)
+    require_shape(updated, model.Event, f'Event {shown(name)}', only=values)
     draft.put_event(position, updated)
 
 
@@ -163,8 +167,8 @@ def set_event_kind(draft: Draft, op: SetEventKind) -> None:
         return
     to = event.get("to") if op.to is UNSET else op.to
     if to is None:
-        raise invalid(f'Event "{op.event}" has no "to"; a transition needs one, so give "to" with the kind')
-    _check_target(draft, to, f'Event "{op.event}":')
+        raise invalid(f'Event {shown(op.event)} has no "to"; a transition needs one, so give "to" with the kind')
+    _check_target(draft, to, f'Event {shown(op.event)}:')
     _set(draft, op.event, {"kind": op.kind, "to": to})
 
 

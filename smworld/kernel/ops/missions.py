@@ -35,6 +35,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import model
+from ..text import shown
 from ..world import is_identifier
 from .draft import STATE_ID_MAX, Draft
 from .errors import invalid, not_found, require_shape
@@ -62,10 +63,10 @@ class _Plan:
 
     def add_state(self, state_id: str, state: dict[str, Any], why: str) -> None:
         if not is_identifier(state_id):
-            raise invalid(f'Mission "{self.mission_id}": {why} would be "{state_id}", which is not a snake_case '
-                          f"id of at most {STATE_ID_MAX} characters; shorten the location or objective id")
+            raise invalid(f"Mission {shown(self.mission_id)}: {why} would be {shown(state_id)}, which is not a "
+                          f"snake_case id of at most {STATE_ID_MAX} characters; shorten the location or objective id")
         if state_id in self.states or self.draft.is_target(state_id):
-            raise invalid(f'Mission "{self.mission_id}": {why} would be "{state_id}", which already exists; '
+            raise invalid(f'Mission {shown(self.mission_id)}: {why} would be {shown(state_id)}, which already exists; '
                           "give the objective another id or location")
         self.states[state_id] = state
 
@@ -73,9 +74,9 @@ class _Plan:
         name = event["name"]
         check_event_name(self.draft, name)
         if name in self.events:
-            raise invalid(f'Mission "{self.mission_id}" would create two events called "{name}"; objective '
+            raise invalid(f'Mission {shown(self.mission_id)} would create two events called {shown(name)}; objective '
                           "texts and fail names must differ")
-        require_shape(event, model.Event, f'Mission "{self.mission_id}" event "{name}"')
+        require_shape(event, model.Event, f'Mission {shown(self.mission_id)} event {shown(name)}')
         self.events[name] = event
 
     def free_name(self, stem: str) -> str:
@@ -99,11 +100,11 @@ def add_mission(draft: Draft, op: AddMission) -> None:
     if not isinstance(mission_id, str) or not mission_id:
         raise invalid('A mission needs an "id"; give it a snake_case identifier such as "escape"')
     if not isinstance(title, str) or not title:
-        raise invalid(f'Mission "{mission_id}" needs a "title"; give it the name the player reads')
-    require_shape(mission, model.Mission, f'Mission "{mission_id}"')
+        raise invalid(f'Mission {shown(mission_id)} needs a "title"; give it the name the player reads')
+    require_shape(mission, model.Mission, f'Mission {shown(mission_id)}')
     missions = draft.items("missions")
     if any(isinstance(m, dict) and m.get("id") == mission_id for m in missions):
-        raise invalid(f'A mission called "{mission_id}" already exists; pick another id')
+        raise invalid(f'A mission called {shown(mission_id)} already exists; pick another id')
     if not draft.states:
         raise invalid("A mission needs a world with states (its objectives happen in them); add states first")
     plan = _Plan(draft, mission_id)
@@ -115,7 +116,7 @@ def add_mission(draft: Draft, op: AddMission) -> None:
 def _win_ending(mission: dict[str, Any]) -> dict[str, Any]:
     win = mission.get("win", {})
     if not isinstance(win, dict) or not isinstance(win.get("title", ""), str):
-        raise invalid(f'Mission "{mission["id"]}": "win" must be an object {{title, subtitle?}}')
+        raise invalid(f'Mission {shown(mission["id"])}: "win" must be an object {{title, subtitle?}}')
     ending = {"kind": "win", "title": win.get("title") or DEFAULT_WIN_TITLE}
     if isinstance(win.get("subtitle"), str):
         ending["subtitle"] = win["subtitle"]
@@ -124,10 +125,10 @@ def _win_ending(mission: dict[str, Any]) -> dict[str, Any]:
 
 def _compile(plan: _Plan, objectives: list[dict[str, Any]], win: dict[str, Any]) -> None:
     if not objectives:
-        raise invalid(f'Mission "{plan.mission_id}" needs at least one objective; list them in "objectives"')
+        raise invalid(f'Mission {shown(plan.mission_id)} needs at least one objective; list them in "objectives"')
     ids = [objective["id"] for objective in objectives]
     if len(set(ids)) != len(ids):
-        raise invalid(f'Mission "{plan.mission_id}" has two objectives with one id; objective ids must differ')
+        raise invalid(f'Mission {shown(plan.mission_id)} has two objectives with one id; objective ids must differ')
     here = plan.draft.entrance_state()
     left_in: str | None = None  # a consequence state the previous objective left the player in
     previous: dict[str, Any] | None = None
@@ -150,13 +151,13 @@ def _location(plan: _Plan, objective: dict[str, Any], here: str | None) -> str:
     location = objective.get("location")
     if location is None:
         if here is None or not plan.has_state(here):
-            raise invalid(f'Objective "{objective["id"]}" needs a "location": the world has no entrance to '
+            raise invalid(f'Objective {shown(objective["id"])} needs a "location": the world has no entrance to '
                           "start the mission from")
         return here
     if not plan.has_state(location):
         if "base" not in objective:
             raise not_found("state", location, plan.draft.states)
-        plan.add_state(location, {"base": clone(objective["base"])}, f'objective "{objective["id"]}"\'s location')
+        plan.add_state(location, {"base": clone(objective["base"])}, f'objective {shown(objective["id"])}\'s location')
     return str(location)
 
 
@@ -175,14 +176,14 @@ def _landing(plan: _Plan, objective: dict[str, Any], location: str, last: bool, 
     """The state the objective's transition leads to (its consequence state, or its location)."""
     if "outcome" not in objective:
         if last:
-            raise invalid(f'The last objective ("{objective["id"]}") needs an "outcome": the state it leads to '
+            raise invalid(f'The last objective ({shown(objective["id"])}) needs an "outcome": the state it leads to '
                           "gets the win ending")
         return location
     landing = f"{location}__{objective['id']}"
     state: dict[str, Any] = {"base": objective["outcome"]}
     if last:
         state["ending"] = win
-    plan.add_state(landing, state, f'objective "{objective["id"]}"\'s outcome state')
+    plan.add_state(landing, state, f'objective {shown(objective["id"])}\'s outcome state')
     return landing
 
 
@@ -217,7 +218,7 @@ def _fail(plan: _Plan, objective: dict[str, Any], location: str, requires: list[
     ending = {"kind": "lose", "title": fail["title"]} | ({"subtitle": fail["subtitle"]} if "subtitle" in fail else {})
     lose_state = f"{location}__fail_{objective['id']}"
     plan.add_state(lose_state, {"base": fail["outcome"], "ending": ending},
-                   f'objective "{objective["id"]}"\'s fail state')
+                   f'objective {shown(objective["id"])}\'s fail state')
     sibling: dict[str, Any] = {"name": fail["name"], "kind": "transition", "from": [location], "to": lose_state,
                                "base": fail["action"]}
     if requires:

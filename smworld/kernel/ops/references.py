@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from ..text import shown
 from ..world import event_path, events, item_path
 from .draft import Draft
 
@@ -31,7 +32,7 @@ def cascade_state_delete(draft: Draft, state_id: str) -> None:
             if not rest:
                 draft.drop_event(position)
                 draft.note("store/cascade", "info", event_path(event, position),
-                           f'Event "{event.get("name")}" was deleted: "{state_id}" was the only state it '
+                           f'Event {shown(event.get("name"))} was deleted: {shown(state_id)} was the only state it '
                            "was available in")
                 continue
             draft.put_event(position, {**event, "from": rest})
@@ -39,13 +40,13 @@ def cascade_state_delete(draft: Draft, state_id: str) -> None:
     if draft.entrance_state() == state_id:
         draft.drop("entrance")
         draft.note("store/entrance", "warning", "entrance",
-                   f'The entrance was "{state_id}" and has been cleared; choose a new one with set_entrance')
+                   f'The entrance was {shown(state_id)} and has been cleared; choose a new one with set_entrance')
     for position, sequence in enumerate(_array(draft.get("sequences"))):
         for index, beat in enumerate(_array(sequence.get("beats") if isinstance(sequence, dict) else None)):
             if isinstance(beat, dict) and beat.get("state") == state_id:
                 draft.note("store/sequence-beat", "warning",
                            item_path("sequences", sequence, position, f"beats[{index}]"),
-                           f'Sequence "{sequence.get("id")}" beat {index} names deleted state "{state_id}"; '
+                           f'Sequence {shown(sequence.get("id"))} beat {index} names deleted state {shown(state_id)}; '
                            "remove the beat or the sequence")
 
 
@@ -55,7 +56,7 @@ def detach_target(draft: Draft, target: str, what: str) -> None:
         if isinstance(event, dict) and event.get("to") == target:
             draft.put_event(position, {key: value for key, value in event.items() if key != "to"})
             draft.note("store/cascade", "warning", event_path(event, position),
-                       f'Event "{event.get("name")}" led to deleted {what} "{target}" and lost its "to"; '
+                       f'Event {shown(event.get("name"))} led to deleted {what} {shown(target)} and lost its "to"; '
                        "give it a new target with update_event or delete it")
 
 

@@ -23,6 +23,7 @@ from msgspec import UNSET
 
 from .. import model
 from ..prose import render_text
+from ..text import shown
 from ..world import state_path
 from .draft import STATE_ID_MAX, Draft
 from .errors import invalid, require_shape
@@ -62,9 +63,9 @@ def _check_new_state_id(draft: Draft, state_id: str) -> None:
     if not state_id:
         raise invalid("A state id cannot be empty; use a snake_case id such as \"great_hall\"")
     if state_id in draft.states:
-        raise invalid(f'A state called "{state_id}" already exists; pick another id or use update_state')
+        raise invalid(f'A state called {shown(state_id)} already exists; pick another id or use update_state')
     if state_id in draft.cutscene_ids():
-        raise invalid(f'The id "{state_id}" is taken by a cutscene, and states and cutscenes share one namespace; '
+        raise invalid(f'The id {shown(state_id)} is taken by a cutscene, and states and cutscenes share one namespace; '
                       "pick another id")
 
 
@@ -82,7 +83,7 @@ def add_state(draft: Draft, op: AddState) -> None:
         entrance = draft.get("entrance")
         draft.put("entrance", {**entrance, "state": state_id} if isinstance(entrance, dict) else {"state": state_id})
         draft.note("store/entrance", "info", "entrance",
-                   f'"{state_id}" is the world\'s first state, so play starts there; change it with set_entrance')
+                   f'{shown(state_id)} is the world\'s first state, so play starts there; change it with set_entrance')
 
 
 def update_state(draft: Draft, op: UpdateState) -> None:
@@ -90,14 +91,14 @@ def update_state(draft: Draft, op: UpdateState) -> None:
     state = draft.state(op.id)
     patch = op.patch
     if "base" in patch and patch["base"] is None:
-        raise invalid(f'A state\'s base can never be erased; give "{op.id}" a new base instead')
+        raise invalid(f'A state\'s base can never be erased; give {shown(op.id)} a new base instead')
     if "id" in patch and patch["id"] != op.id:
-        raise invalid(f'A patch cannot change a state\'s id; use rename_state to rename "{op.id}"')
+        raise invalid(f'A patch cannot change a state\'s id; use rename_state to rename {shown(op.id)}')
     patch = {key: value for key, value in patch.items() if key != "id"}
     if not patch:
         return
     updated = merge_patch(state, patch)
-    require_shape(updated, model.State, f'State "{op.id}"', only=patch)
+    require_shape(updated, model.State, f'State {shown(op.id)}', only=patch)
     draft.put_state(op.id, updated)
 
 
@@ -117,7 +118,7 @@ def rename_state(draft: Draft, op: RenameState) -> None:
     draft.rekey_state(old, new)
     moved = follow_rename(draft, old, new)
     draft.note("store/rename", "info", state_path(new),
-               f'State "{old}" is now "{new}"; {moved} reference{"s" * (moved != 1)} followed it')
+               f'State {shown(old)} is now {shown(new)}; {moved} reference{"s" * (moved != 1)} followed it')
 
 
 def set_state_ending(draft: Draft, op: SetStateEnding) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 from msgspec import UNSET
 
 from .. import model
+from ..text import listed, shown
 from .draft import Draft
 from .errors import invalid, require_shape
 from .fields import with_prose
@@ -24,7 +25,7 @@ __all__ = ["add_variant", "remove_variant", "set_variant_field"]
 def _variants(state: dict[str, Any], state_id: str) -> list[Any]:
     found = state.get("variants", [])
     if not isinstance(found, list):
-        raise invalid(f'State "{state_id}" has a "variants" value that is not an array; replace it with '
+        raise invalid(f'State {shown(state_id)} has a "variants" value that is not an array; replace it with '
                       "update_state first")
     return found
 
@@ -32,8 +33,8 @@ def _variants(state: dict[str, Any], state_id: str) -> list[Any]:
 def _position(variants: list[Any], label: str, state_id: str) -> int:
     labels = [v.get("label") if isinstance(v, dict) else None for v in variants]
     if label not in labels:
-        known = ", ".join(f'"{x}"' for x in labels if isinstance(x, str)) or "none"
-        raise invalid(f'State "{state_id}" has no variant labelled "{label}"; its labels are: {known}')
+        known = listed(x for x in labels if isinstance(x, str))
+        raise invalid(f'State {shown(state_id)} has no variant labelled {shown(label)}; its labels are: {known}')
     return labels.index(label)
 
 
@@ -47,10 +48,10 @@ def add_variant(draft: Draft, op: AddVariant) -> None:
     """``add_variant {state, variant: {label, base, …}}`` or the flat ``{state, label, base, …}``."""
     state = draft.state(op.state)
     variants = _variants(state, op.state)
-    require_shape(op.variant, model.Variant, f'The new variant of state "{op.state}"')
+    require_shape(op.variant, model.Variant, f'The new variant of state {shown(op.state)}')
     label = op.variant["label"]
     if any(isinstance(v, dict) and v.get("label") == label for v in variants):
-        raise invalid(f'State "{op.state}" already has a variant labelled "{label}"; labels must be unique '
+        raise invalid(f'State {shown(op.state)} already has a variant labelled {shown(label)}; labels must be unique '
                       "within a state")
     draft.put_state(op.state, _with_variants(state, [*variants, clone(op.variant)]))
 
@@ -63,7 +64,7 @@ def remove_variant(draft: Draft, op: RemoveVariant) -> None:
         index = _position(variants, op.label, op.state)
     elif op.index is not UNSET:
         if not 0 <= op.index < len(variants):
-            raise invalid(f'State "{op.state}" has {len(variants)} variant(s); index {op.index} is out of range')
+            raise invalid(f'State {shown(op.state)} has {len(variants)} variant(s); index {op.index} is out of range')
         index = op.index
     else:
         raise invalid('Name the variant to remove by "label" or by "index"')
@@ -75,7 +76,7 @@ def set_variant_field(draft: Draft, op: SetVariantField) -> None:
     state = draft.state(op.state)
     variants = _variants(state, op.state)
     index = _position(variants, op.label, op.state)
-    subject = f'Variant "{op.label}" of state "{op.state}"'
+    subject = f'Variant {shown(op.label)} of state {shown(op.state)}'
     updated = with_prose(variants[index], op.field, op.value, subject)
     require_shape(updated, model.Variant, subject, only={op.field.split(".")[0]})
     draft.put_state(op.state, _with_variants(state, [*variants[:index], updated, *variants[index + 1 :]]))

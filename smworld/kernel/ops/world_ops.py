@@ -20,6 +20,7 @@ from typing import Any
 from msgspec import UNSET
 
 from .. import model
+from ..text import shown
 from .draft import Draft
 from .errors import invalid, not_found, require_shape
 from .patch import clone, refresh
@@ -143,10 +144,10 @@ def add_cutscene(draft: Draft, op: AddCutscene) -> None:
     if not cutscene_id:
         raise invalid("A cutscene id cannot be empty; use a snake_case id")
     if cutscene_id in draft.states:
-        raise invalid(f'The id "{cutscene_id}" is taken by a state, and states and cutscenes share one namespace; '
+        raise invalid(f'The id {shown(cutscene_id)} is taken by a state, and states and cutscenes share one namespace; '
                       "pick another id")
     if cutscene_id in draft.cutscene_ids():
-        raise invalid(f'A cutscene called "{cutscene_id}" already exists; pick another id')
+        raise invalid(f'A cutscene called {shown(cutscene_id)} already exists; pick another id')
     draft.require_states([op.cutscene["from"], op.cutscene["to"]])
     draft.put("cutscenes", [*cutscenes, clone(op.cutscene)])
 
@@ -167,7 +168,7 @@ def add_sequence(draft: Draft, op: AddSequence) -> None:
     if not sequence["id"]:
         raise invalid("A sequence id cannot be empty; use a snake_case id")
     if _position(sequences, sequence["id"]) is not None:
-        raise invalid(f'A sequence called "{sequence["id"]}" already exists; pick another id')
+        raise invalid(f'A sequence called {shown(sequence["id"])} already exists; pick another id')
     if not sequence["beats"]:
         raise invalid("A sequence needs at least one beat: {\"state\": <state id>}")
     draft.require_states([beat["state"] for beat in sequence["beats"]])

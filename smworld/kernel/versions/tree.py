@@ -15,9 +15,11 @@ from typing import Any
 
 import msgspec
 
+from ..codec import bounded
 from ..diff import diff
 from ..errors import DecodeError, VersionError
-from ..world import WorldDoc
+from ..text import shown
+from ..world import WorldDoc, json_type
 from .manifest import Manifest, Resolved, plan_manifest, referenced, resolve, resolved_as
 from .store import build_world, encode_object, split_world
 
@@ -85,6 +87,7 @@ def empty() -> VersionTree:
     return VersionTree()
 
 
+@bounded
 def snapshot(
     tree: VersionTree,
     world: Mapping[str, Any],
@@ -114,9 +117,9 @@ def snapshot(
     if title is not None and not isinstance(title, str):
         raise VersionError("title must be a string or null", 400)
     if not isinstance(world, Mapping):
-        raise DecodeError("", f"a snapshot needs a world object, got {type(world).__name__}")
+        raise DecodeError("", f"a snapshot needs a world object, got {json_type(world)}")
     if version_id in tree.manifests:
-        raise VersionError(f"version {version_id!r} already exists; choose a new version id", 409)
+        raise VersionError(f"version {shown(version_id)} already exists; choose a new version id", 409)
     parent_id = tree.head if parent is None else _known(tree, parent)
     contents, fresh = split_world(world, tree.objects, tree.identities)
     if parent_id is None:
@@ -188,7 +191,7 @@ def delete(tree: VersionTree, version_id: str) -> VersionTree:
     """
     _known(tree, version_id)
     if version_id == tree.head:
-        raise VersionError(f"version {version_id!r} is HEAD; check out another version before deleting it", 409)
+        raise VersionError(f"version {shown(version_id)} is HEAD; check out another version before deleting it", 409)
     new_parent = version_of(tree, version_id).parentVersionId
     base = _resolved(tree, new_parent) if new_parent is not None else None
     rebased = {
@@ -245,7 +248,7 @@ def _known(tree: VersionTree, version_id: str) -> str:
 
 
 def _missing(version_id: str) -> VersionError:
-    return VersionError(f"version {version_id!r} not found; list the versions to see their ids", 404)
+    return VersionError(f"version {shown(version_id)} not found; list the versions to see their ids", 404)
 
 
 def _check_text(name: str, value: object) -> None:

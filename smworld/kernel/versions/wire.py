@@ -15,6 +15,7 @@ from typing import Any, Final, Literal
 import msgspec
 
 from ..errors import DecodeError
+from ..text import shown
 from .manifest import Delta, Manifest, referenced
 from .store import digest
 from .tree import Version, VersionTree
@@ -76,10 +77,10 @@ def tree_from_json(data: bytes | str) -> VersionTree:
 def _check_entry(entry: _Entry, seen: set[str], at: str) -> None:
     version, manifest = entry.version, entry.manifest
     if version.id in seen:
-        raise DecodeError(f"{at}.version.id", f"duplicate version id {version.id!r}")
+        raise DecodeError(f"{at}.version.id", f"duplicate version id {shown(version.id)}")
     parent = version.parentVersionId
     if parent is not None and parent not in seen:
-        raise DecodeError(f"{at}.version.parentVersionId", f"{parent!r} must be an earlier version")
+        raise DecodeError(f"{at}.version.parentVersionId", f"{shown(parent)} must be an earlier version")
     if isinstance(manifest, Delta) and manifest.base != parent:
         raise DecodeError(f"{at}.manifest.base", "a delta must be based on the version's parent")
 

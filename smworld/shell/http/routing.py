@@ -17,13 +17,15 @@ from typing import Any, TypeVar
 import msgspec
 from aiohttp import web
 
-from smworld.kernel.codec import describe_validation_error
+from smworld.kernel.codec import MAX_DEPTH, describe_validation_error, nested_within
+from smworld.kernel.text import control_character_problem
 
 from ..auth import AuthRule, UserPrincipal
 from ..errors import Invalid, Malformed, TimedOut, TooLarge, Unauthenticated
 from ..services import Services
 from ..services.access import Caller
 from ..services.preconditions import Expected, Held
+from ..wire.common import Body
 from .context import CALLER, CONFIG, PRINCIPAL, SERVICES
 
 __all__ = [
@@ -189,10 +191,19 @@ async def read_body(request: web.Request, kind: type[S], *, optional: bool = Fal
     return decode_body(raw, kind, request.content_type, ops=ops)
 
 
+BODY_DEPTH = MAX_DEPTH + 4
+"""How deep a request body may nest: a world (or an op's value) at the kernel's limit, inside the
+few levels of its envelope (``{"ops": [{"patch": …}]}``)."""
+
+
 def decode_body(raw: bytes, kind: type[S], content_type: str = "application/json", *, ops: bool = False) -> S:
     """``raw`` as ``kind`` (see :func:`read_body`)."""
+    if not nested_within(raw, BODY_DEPTH):
+        raise Malformed(f"malformed JSON body: nested too deeply; arrays and objects may nest at most {BODY_DEPTH} "
+                        "levels (a world at most the kernel's limit, inside its envelope)",
+                        errors=["body: nested too deeply"])
     try:
-        return msgspec.json.decode(raw, type=kind)
+        body = msgspec.json.decode(raw, type=kind)
     except msgspec.ValidationError as exc:
         problem = describe_validation_error(exc).replace("expected object,", "expected a JSON object,")
         shown = problem if ":" in problem.split(" ")[0] else f"body: {problem}"
@@ -208,6 +219,20 @@ def decode_body(raw: bytes, kind: type[S], content_type: str = "application/json
     except UnicodeDecodeError as exc:  # msgspec lets a string's invalid UTF-8 through as this
         raise Malformed(f"malformed JSON body: invalid UTF-8 in a string ({exc.reason}); "
                         "JSON must be sent as UTF-8", errors=["body: invalid UTF-8"]) from None
+    if isinstance(body, Body):
+        _refuse_control_characters(body)
+    return body
+
+
+def _refuse_control_characters(body: Body) -> None:
+    """:class:`Invalid` when a text field of the body holds a control or bidi-override character
+    (a world's own fields are the gate's to judge: they arrive as objects, not text fields)."""
+    for field in msgspec.structs.fields(body):
+        value = getattr(body, field.name)
+        if isinstance(value, str):
+            problem = control_character_problem(value, field.encode_name, multiline=field.name in body.multiline)
+            if problem is not None:
+                raise Invalid(problem, errors=[problem])
 
 
 # responses -----------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 import msgspec
 
@@ -38,7 +38,12 @@ Object = dict[str, Any]
 
 
 class Body(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
-    """Base of request bodies: an unknown field is an error that names it (a typo never passes silently)."""
+    """Base of request bodies: an unknown field is an error that names it (a typo never passes silently).
+
+    Text fields may not hold control or bidi-override characters; ``multiline`` names those that may
+    hold tabs and line breaks (prose), the others are one line."""
+
+    multiline: ClassVar[frozenset[str]] = frozenset()
 
 
 class Versioned(msgspec.Struct, kw_only=True):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 import msgspec
 
@@ -37,6 +37,7 @@ class WorldCreate(Body):
     pov: Annotated[str, msgspec.Meta(max_length=200)] | None = None
     world: Object | None = None
     async_: bool = msgspec.field(default=False, name="async")
+    multiline: ClassVar[frozenset[str]] = frozenset({"premise", "description"})
     visibility: Visibility = "private"
     seed: Annotated[int, msgspec.Meta(ge=0, le=2**31 - 1)] | None = None
     size: Annotated[int, msgspec.Meta(ge=5, le=10_000)] | None = None
@@ -49,6 +50,7 @@ class WorldPatch(Body):
     description: Text | msgspec.UnsetType = msgspec.UNSET
     cover: Annotated[str, msgspec.Meta(max_length=2_000_000)] | msgspec.UnsetType | None = msgspec.UNSET
     visibility: Visibility | msgspec.UnsetType = msgspec.UNSET
+    multiline: ClassVar[frozenset[str]] = frozenset({"description"})
 
 
 class ForkCreate(Body):

@@ -211,14 +211,14 @@ def transaction(
     body: Callable[Concatenate[A, sqlite3.Connection, P], T],
 ) -> Callable[Concatenate[A, P], Coroutine[Any, Any, T]]:
     """Make ``body(self, conn, …)`` the coroutine ``self.method(…)``: one write transaction."""
-    return _method(body, Database.write)
+    return _method(body, lambda db, run: db.write(run))
 
 
 def snapshot(
     body: Callable[Concatenate[A, sqlite3.Connection, P], T],
 ) -> Callable[Concatenate[A, P], Coroutine[Any, Any, T]]:
     """Make ``body(self, conn, …)`` the coroutine ``self.method(…)``: one read snapshot."""
-    return _method(body, Database.read)
+    return _method(body, lambda db, run: db.read(run))
 
 
 def _method(
