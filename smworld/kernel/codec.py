@@ -157,14 +157,13 @@ _TO_PARENS = bytes.maketrans(b"[{]}", b"(())")
 def _depth_within(text: bytes, limit: int) -> bool:
     """Whether valid JSON ``text`` nests arrays and objects at most ``limit`` levels, in C-speed passes.
 
-    Escaped backslashes and quotes are dropped, then everything but quotes and brackets. Each string
-    is now a pair of quotes around the brackets it contains: removing every adjacent quote pair either
-    drops a string without brackets or joins two strings with nothing between them, so the quotes left
-    still pair up, around brackets that are text, which go next. What remains is the structure, as
-    brackets; each pass that deletes every innermost ``()`` pair peels one level."""
-    if b"\\" in text:
-        text = text.replace(b"\\\\", b"").replace(b'\\"', b"")
-    shape = text.translate(None, _NOT_STRUCTURE).replace(b'""', b"")
+    Escapes (a backslash and the character after it) are dropped, then everything but quotes and
+    brackets. Each string is now a pair of quotes around the brackets it contains: removing every
+    adjacent quote pair either drops a string without brackets or joins two strings with nothing
+    between them, so the quotes left still pair up, around brackets that are text, which go next.
+    What remains is the structure, as brackets; each pass that deletes every innermost ``()`` pair
+    peels one level."""
+    shape = _structure(text).replace(b'""', b"")
     if b'"' in shape:
         shape = b"".join(shape.split(b'"')[::2])
     shape = shape.translate(_TO_PARENS)
@@ -174,6 +173,26 @@ def _depth_within(text: bytes, limit: int) -> bool:
         shape = shape.replace(b"()", b"")
     return not shape
 
+
+_FEW_ESCAPES = 10_000
+
+
+def _structure(text: bytes) -> bytes:
+    """The quotes and brackets of ``text`` that are not escaped, in order."""
+    at = text.find(b"\\")
+    if at == -1:
+        return text.translate(None, _NOT_STRUCTURE)
+    pieces, start = [], 0
+    for _ in range(_FEW_ESCAPES):  # a few escapes: cut around them (memchr, then one translate per piece)
+        pieces.append(text[start:at].translate(None, _NOT_STRUCTURE))
+        start = at + 2
+        at = text.find(b"\\", start)
+        if at == -1:
+            pieces.append(text[start:].translate(None, _NOT_STRUCTURE))
+            return b"".join(pieces)
+    # many escapes: from here on, only an escaped backslash or quote matters (the rest is not structure)
+    rest = text[start:].replace(b"\\\\", b"").replace(b'\\"', b"")
+    return b"".join(pieces) + rest.translate(None, _NOT_STRUCTURE)
 
 _PATH_PARTS = 8
 _PATH_CHARS = 200

@@ -200,3 +200,15 @@ def test_the_strict_fit_that_skips_the_scan_refuses_an_unknown_key_at_any_level(
         del place["seedFrame"]
     clean["missions"] = [{"id": "m", "title": "M", "objectives": [], "complete": {"any": nested(3)}}]
     assert codec.world_fits(clean) and not codec.world_fits(clean, strict=True)
+
+
+@pytest.mark.parametrize("extra", [0, 1])
+def test_a_text_with_many_escapes_is_scanned_the_same_way(extra: int) -> None:
+    value = nested(MAX_DEPTH - 1 + extra)
+    inner = value
+    while isinstance(inner[0], list):
+        inner = inner[0]
+    inner[0] = ['a\\"[', "]\\\\", '"{', "\u00e9\n"] * 5_000  # over 10,000 backslashes once encoded
+    doc = json.dumps(value).encode()
+    assert doc.count(b"\\") > 10_000
+    assert codec._depth_within(doc, MAX_DEPTH) is (extra == 0)
