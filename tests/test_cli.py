@@ -307,3 +307,12 @@ def test_errors_name_the_flag_the_user_typed(capsys: pytest.CaptureFixture[str],
     code, _, err = run(capsys, *[str(world_file) if a == "WORLD" else a for a in argv])
     assert code == 2
     assert err.startswith(message) and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(("text", "named"), [("null", "null"), ("[]", "array"), ('"w"', "string"), ("3", "integer"),
+                                             ("true", "boolean")])
+def test_input_that_is_not_a_world_is_named_in_json_words(text: str, named: str) -> None:
+    done = subprocess.run([sys.executable, "-m", "smworld.cli", "validate", "-"], input=text,
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 2
+    assert done.stderr.strip() == f"smworld validate: -: expected a JSON object (a world), got {named}"

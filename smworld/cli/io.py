@@ -10,7 +10,7 @@ import msgspec
 
 from smworld.kernel import codec
 from smworld.kernel.errors import DecodeError
-from smworld.kernel.world import WorldDoc
+from smworld.kernel.world import WorldDoc, json_type
 
 __all__ = ["NESTED_TOO_DEEPLY", "CliError", "emit_json", "read_json", "read_world", "write_output"]
 
@@ -57,7 +57,7 @@ def read_world(source: str, *, strict: bool = True) -> WorldDoc:
     except RecursionError:
         raise CliError(f"{source}: {NESTED_TOO_DEEPLY}") from None
     if not isinstance(value, dict):
-        raise CliError(f"{source}: expected a JSON object (a world), got {type(value).__name__}")
+        raise CliError(f"{source}: expected a JSON object (a world), got {json_type(value)}")
     return value
 
 
