@@ -130,3 +130,38 @@ async def test_app_caps_are_settable_through_the_api(client):
     resp = await client.patch(f"/v1/apps/{tenant.app_id}", json={"caps": {"generation": -1}},
                               headers=bearer(tenant.token))
     assert resp.status == 422
+
+
+async def test_apps_are_listed_a_page_at_a_time(client):
+    token = user_token("pager")
+    made = []
+    for n in range(5):
+        resp = await client.post("/v1/apps", json={"name": f"app {n}"}, headers=bearer(token))
+        made.append((await resp.json())["id"])
+    seen, cursor = [], None
+    while True:
+        query = "?limit=2" + (f"&cursor={cursor}" if cursor else "")
+        page = await (await client.get(f"/v1/apps{query}", headers=bearer(token))).json()
+        assert len(page["apps"]) <= 2
+        seen += [app["id"] for app in page["apps"]]
+        cursor = page["nextCursor"]
+        if cursor is None:
+            break
+    assert seen == made  # oldest first, each once
+    for bad in ("?limit=0", "?limit=101", "?cursor=not-a-cursor"):
+        resp = await client.get(f"/v1/apps{bad}", headers=bearer(token))
+        assert resp.status == 400 and (await resp.json())["errors"]
+
+
+async def test_deleting_an_app_takes_its_keys_and_worlds_with_it(client):
+    tenant = await make_tenant(client, user="leaver")
+    world = await create_world(client, tenant.sk)
+    other = await make_tenant(client, user="stayer")
+    resp = await client.delete(f"/v1/apps/{tenant.app_id}", headers=bearer(other.token))
+    assert resp.status == 404  # another user's app does not exist for them
+    resp = await client.delete(f"/v1/apps/{tenant.app_id}", headers=bearer(tenant.token))
+    assert resp.status == 200 and await resp.json() == {"ok": True, "deleted": tenant.app_id}
+    assert (await client.get(f"/v1/worlds/{world}", headers=bearer(tenant.sk))).status == 401  # its keys are gone
+    assert (await client.get(f"/v1/apps/{tenant.app_id}", headers=bearer(tenant.token))).status == 404
+    assert (await client.delete(f"/v1/apps/{tenant.app_id}", headers=bearer(tenant.token))).status == 404
+    assert (await client.get("/v1/worlds", headers=bearer(other.sk))).status == 200  # others untouched
