@@ -51,6 +51,7 @@ from smworld.kernel.generate import generate
 from smworld.shell.app import create_app
 from smworld.shell.auth import mint_user_token
 from smworld.shell.config import Config, RateLimit
+from smworld.shell.store.sqlite import SQLiteStore
 
 from .harness import Row
 
@@ -278,6 +279,9 @@ async def _server(synchronous: str) -> AsyncIterator[Server]:
         env = {**os.environ, "SMWORLD_SQLITE_SYNCHRONOUS": synchronous, "SMWORLD_RATE_LIMIT_LIVE": "0",
                "SMWORLD_MAX_BODY_BYTES": str(MAX_BODY), "SMWORLD_LOG_LEVEL": "WARNING",
                "SMWORLD_CAP_GENERATION": "0", "SMWORLD_CAP_EDIT": "0"}
+        store = SQLiteStore(db)  # admin commands open only an existing database: make it (migrated, empty)
+        await store.open()
+        await store.close()
         app = _admin(env, "create-app", "--db", db, "--user", "bench", "--name", "bench")
         key = str(_admin(env, "create-key", "--db", db, "--app", app["id"], "--kind", "secret",
                          "--mode", "live")["key"])

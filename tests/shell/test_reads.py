@@ -47,7 +47,7 @@ def store_calls(monkeypatch):
     method that ran it (``"apps.lookup_key"``): the kind is counted where the round trip happens
     (:class:`Database`), the name where the adapter is called."""
     calls: list[tuple[str, str]] = []
-    real_read, real_write = Database.read, Database.write
+    real_read, real_write, real_lookup = Database.read, Database.write, Database.lookup
 
     async def read(self, body, *args, **kwargs):
         calls.append(("read", _calling.get()))
@@ -56,6 +56,10 @@ def store_calls(monkeypatch):
     async def write(self, body, *args, **kwargs):
         calls.append(("write", _calling.get()))
         return await real_write(self, body, *args, **kwargs)
+
+    def lookup(self, body):
+        calls.append(("lookup", _calling.get()))
+        return real_lookup(self, body)
 
     def named(concept: str, name: str, method: Any) -> Any:
         @functools.wraps(method)
@@ -73,6 +77,7 @@ def store_calls(monkeypatch):
             monkeypatch.setattr(adapter, name, named(concept, name, getattr(adapter, name)))
     monkeypatch.setattr(Database, "read", read)
     monkeypatch.setattr(Database, "write", write)
+    monkeypatch.setattr(Database, "lookup", lookup)
     return calls
 
 
@@ -132,7 +137,8 @@ async def test_an_unchanged_scene_is_encoded_once_and_read_in_one_round_trip(cli
     for _ in range(3):
         assert await (await client.get(url, headers=bearer(tenant.sk))).read() == first
     assert rendered == [1]
-    assert store_calls == [("read", "apps.lookup_key")] * 3  # key + world metadata together; touch is write-behind
+    # key + world metadata together, a point read on the loop; touch is write-behind
+    assert store_calls == [("lookup", "apps.lookup_key")] * 3
     await client.patch(f"/v1/worlds/{world_id}", json={"description": "metadata only"}, headers=bearer(tenant.sk))
     assert await (await client.get(url, headers=bearer(tenant.sk))).read() == first
     assert rendered == [1]
@@ -147,10 +153,10 @@ async def test_states_and_events_reads_take_one_round_trip(client, tenant, store
     for path in ("states", "events", "versions", "states"):
         assert (await client.get(f"/v1/worlds/{world_id}/{path}", headers=bearer(tenant.sk))).status == 200
     # the first read decodes the world (the key lookup carries only its metadata); then it is cached
-    assert store_calls[:2] == [("read", "apps.lookup_key"), ("read", "worlds.load")]
-    assert store_calls[2:] == [("read", "apps.lookup_key"),
-                               ("read", "apps.lookup_key"), ("read", "versions.tree"),
-                               ("read", "apps.lookup_key")]
+    assert store_calls[:2] == [("lookup", "apps.lookup_key"), ("read", "worlds.load")]
+    assert store_calls[2:] == [("lookup", "apps.lookup_key"),
+                               ("lookup", "apps.lookup_key"), ("read", "versions.tree"),
+                               ("lookup", "apps.lookup_key")]
 
 
 async def test_the_cache_never_serves_what_access_rules_forbid(client, tenant):

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from ..errors import Missing
 from ..interfaces import AppStore
 from ..records import AppRecord, KeyLookup, KeyRecord
-from .connection import Database, first, rows, snapshot, transaction
+from .connection import Database, first, lookup, rows, snapshot, transaction
 from .worlds import META_COLUMNS, delete_world_rows, meta_from
 
 __all__ = ["SQLiteApps"]
@@ -103,7 +103,7 @@ class SQLiteApps(AppStore):
         )
         return cur.rowcount > 0
 
-    @snapshot
+    @lookup
     def lookup_key(self, conn: sqlite3.Connection, key_hash: str, world_id: str | None = None) -> KeyLookup:
         row = first(conn, f"SELECT {_KEY} FROM api_keys WHERE hash = ?", (key_hash,))
         if row is None:

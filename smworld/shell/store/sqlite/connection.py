@@ -7,7 +7,9 @@
 - Writes run on one connection inside ``BEGIN IMMEDIATE``, so writers serialize in the database
   itself (a second process — the admin CLI — waits on ``busy_timeout``).
 - Reads run on a small pool of read-only connections, each read one snapshot; WAL lets them run
-  beside the writer.
+  beside the writer. The few point reads every request makes (its key, its world's metadata:
+  ``@lookup``) run on one more read-only connection right on the event loop: an indexed read of a
+  row or two takes microseconds, a hand-off to a thread and back a good part of a millisecond.
 - Driver errors become the store's own (:mod:`..errors`): busy/locked/closed →
   :class:`~..errors.Unavailable` (nothing happened, safe to retry); anything else →
   :class:`~..errors.StoreError`. Errors a body raises on purpose (``Missing``, ``RevConflict``, …)
@@ -31,7 +33,7 @@ import aiosqlite
 from ..errors import StoreError, Unavailable
 from .migrations import MIGRATIONS
 
-__all__ = ["Adapter", "Database", "first", "rows", "snapshot", "transaction"]
+__all__ = ["Adapter", "Database", "first", "lookup", "rows", "snapshot", "transaction"]
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -49,6 +51,7 @@ class Database:
         self._writer: aiosqlite.Connection | None = None
         self._readers: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
         self._all_readers: list[aiosqlite.Connection] = []
+        self._inline: sqlite3.Connection | None = None
 
     async def open(self) -> None:
         try:
@@ -62,6 +65,9 @@ class Database:
                 reader = await self._connect("PRAGMA query_only=ON")
                 self._all_readers.append(reader)
                 self._readers.put_nowait(reader)
+            self._inline = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self._inline.row_factory = sqlite3.Row
+            _run_all(self._inline, ("PRAGMA busy_timeout=200", "PRAGMA query_only=ON"))
 
     async def _connect(self, *pragmas: str) -> aiosqlite.Connection:
         db = await aiosqlite.connect(self.path, isolation_level=None)
@@ -77,6 +83,9 @@ class Database:
             with contextlib.suppress(Exception):
                 await reader.close()
         self._all_readers.clear()
+        inline, self._inline = self._inline, None
+        if inline is not None:
+            inline.close()
         writer, self._writer = self._writer, None
         if writer is not None:
             with contextlib.suppress(Exception):
@@ -101,6 +110,15 @@ class Database:
                 return await _call(db, _snapshot, lambda conn: body(conn, *args, **kwargs))
         finally:
             self._readers.put_nowait(db)
+
+
+    def lookup(self, body: Callable[[sqlite3.Connection], T]) -> T:
+        """Run a point read ``body(conn)`` as one snapshot on the event loop's own connection."""
+        conn = self._inline
+        if conn is None:
+            raise Unavailable("the store is closed")
+        with _translate():
+            return _snapshot(conn, body)
 
 
 async def _call(db: aiosqlite.Connection, run: Callable[..., T], *args: Any) -> T:
@@ -219,6 +237,19 @@ def snapshot(
 ) -> Callable[Concatenate[A, P], Coroutine[Any, Any, T]]:
     """Make ``body(self, conn, …)`` the coroutine ``self.method(…)``: one read snapshot."""
     return _method(body, lambda db, run: db.read(run))
+
+
+def lookup(
+    body: Callable[Concatenate[A, sqlite3.Connection, P], T],
+) -> Callable[Concatenate[A, P], Coroutine[Any, Any, T]]:
+    """Make ``body(self, conn, …)`` the coroutine ``self.method(…)``: one point read, on the loop
+    (only for reads of a row or two by an indexed key — anything longer goes to :func:`snapshot`)."""
+
+    async def method(self: A, /, *args: P.args, **kwargs: P.kwargs) -> T:
+        return self.db.lookup(lambda conn: body(self, conn, *args, **kwargs))
+
+    method.__name__, method.__doc__ = body.__name__, body.__doc__
+    return method
 
 
 def _method(

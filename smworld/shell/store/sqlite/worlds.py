@@ -10,7 +10,7 @@ from ..errors import Missing, RevConflict
 from ..interfaces import WorldStore
 from ..records import IdemFinish, NewWorld, Reservation, StoredWorld, WorldMeta
 from ..rows import RowChange, Rows, frame_with
-from .connection import Database, first, rows, snapshot, transaction
+from .connection import Database, first, lookup, rows, snapshot, transaction
 from .metering import settle
 from .versions import insert_version
 
@@ -39,7 +39,7 @@ class SQLiteWorlds(WorldStore):
         settle(conn, spent=spend, finish=finish, meta=created)
         return created
 
-    @snapshot
+    @lookup
     def meta(self, conn: sqlite3.Connection, world_id: str) -> WorldMeta | None:
         return _meta(conn, world_id)
 
