@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from smworld.shell.app import create_app
+
 from .conftest import bearer, create_world, make_tenant, small_world
 
 ATTIC = {"id": "attic", "base": "a dusty attic under slanted timber beams"}
@@ -250,3 +252,27 @@ async def test_an_empty_if_match_is_400_naming_the_header(client, tenant):
         assert (await resp.json())["detail"].startswith("If-Match:")
     scene, etag = await _scene(client, tenant.sk, world_id)
     assert "attic" not in scene["states"] and etag == '"1"'
+
+
+async def test_what_a_write_stores_is_what_a_fresh_server_reads_back(aiohttp_client, config, client, tenant):
+    """Batches that reuse ids (a rename into a freed id, a state deleted and added again) and the writes
+    after them: a second server over the same file, with nothing cached, reads the very same world."""
+    world_id = await create_world(client, tenant.sk)
+    ops = f"/v1/worlds/{world_id}/ops"
+    room = "a plain square room with grey walls"
+    batches = [
+        [{"op": "add_state", "id": name, "base": room} for name in ("den", "loft", "cellar")],
+        [{"op": "delete_state", "id": "den"}, {"op": "add_state", "id": "den", "base": "a den with a low ceiling"}],
+        [{"op": "add_state", "id": "porch", "base": "a porch under a tin roof"}],
+        [{"op": "update_state", "id": "loft", "patch": {"base": "a loft full of hay bales"}}],
+        [{"op": "rename_state", "from": "cellar", "to": "wine_cellar"},
+         {"op": "add_state", "id": "cellar", "base": "a coal cellar"}],
+    ]
+    for batch in batches:
+        resp = await client.post(ops, json={"ops": batch}, headers=bearer(tenant.sk, Prefer="return=minimal"))
+        assert resp.status == 200, await resp.text()
+    cached = await (await client.get(f"/v1/worlds/{world_id}", headers=bearer(tenant.sk))).json()
+    fresh = await aiohttp_client(create_app(config))
+    stored = await (await fresh.get(f"/v1/worlds/{world_id}", headers=bearer(tenant.sk))).json()
+    assert stored == cached
+    assert list(stored["scene"]["states"])[-5:] == ["loft", "wine_cellar", "den", "porch", "cellar"]

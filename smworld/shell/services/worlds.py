@@ -341,9 +341,8 @@ class WorldService:
             planned = await plan(loaded)
             written = await self._store.worlds.write(world_id, (loaded.meta.rev, loaded.meta.meta_rev),
                                                      planned.change, self._clock(), head=planned.head)
-            change = planned.change
-            size = (sum(len(body) for _, _, body in change.put_states) + sum(len(b) for _, b in change.put_events)
-                    + (loaded.size if not change.replace else 0))
+            layout = loaded.layout
+            size = planned.change.size_after(loaded.size, len(layout.states) + len(layout.events) + 1)
             self._worlds.put(world_id, (written.rev, written.meta_rev),
                              Loaded(written, planned.world, planned.layout, size), size)
             return written, planned, size

@@ -107,16 +107,27 @@ class RowChange:
     def rows_written(self) -> int:
         return len(self.put_states) + len(self.put_events) + (self.frame is not None)
 
+    def size_after(self, before: int, rows_before: int) -> int:
+        """About how many bytes the world takes once this change is stored, from its size and row
+        count ``before`` (a dropped row is counted at the average row size)."""
+        written = (sum(len(body) + len(sid) for _, sid, body in self.put_states)
+                   + sum(len(body) for _, body in self.put_events) + len(self.frame or b""))
+        if self.replace:
+            return written
+        dropped = (len(self.drop_states) + len(self.drop_events)) * before // max(1, rows_before)
+        return max(written, before + written - dropped)
+
 
 # splitting and assembling ------------------------------------------------------------------------
 
-def _parts(world: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any], list[Any]] | None:
-    """``(frame, states, events)`` of a well-formed world; None when it must be kept whole."""
-    scene = world.get("scene")
+def _parts(world: Any) -> tuple[dict[str, Any], dict[str, Any], list[Any]] | None:
+    """``(frame, states, events)`` of a well-formed world; None when it must be kept whole (not an
+    object, no ``scene`` object, or a scene without both a ``states`` object and an ``events`` list)."""
+    scene = world.get("scene") if isinstance(world, dict) else None
     if not isinstance(scene, dict):
         return None
-    states = scene.get("states", {})
-    events = scene.get("events", [])
+    states = scene.get("states")
+    events = scene.get("events")
     if not isinstance(states, dict) or not isinstance(events, list):
         return None
     rest = {k: v for k, v in scene.items() if k not in ("states", "events")}
@@ -248,27 +259,62 @@ StatesAligned = tuple[Mapping[str, int], list[StateRow], list[int]]
 def _edited_in_place(
     ords: Mapping[str, int], old: Mapping[str, Any], new: Mapping[str, Any], touched: Touched | None
 ) -> StatesAligned | None:
-    """When the kernel says only existing states were edited (none added, removed or renamed): their
-    rows are rewritten under their ords, the rest is untouched. None when that is not the case."""
+    """When the kernel says only existing states were edited — the same ids in the same order, so
+    none was added, removed, renamed or moved — their rows are rewritten under their ords and the
+    rest is untouched. None when that is not the case."""
     if touched is None or touched.everything or len(old) != len(new):
         return None
-    if any(sid not in old or sid not in new for sid in touched.states):
+    if any(sid not in old or sid not in new for sid in touched.states) or list(old) != list(new):
         return None
     edited = [sid for sid in touched.states if old[sid] is not new[sid]]
     return ords, [(ords[sid], sid, _encoder.encode(new[sid])) for sid in edited], [ords[sid] for sid in edited]
 
 
 def _states(ords: Mapping[str, int], old: Mapping[str, Any], new: Mapping[str, Any]) -> StatesAligned | None:
+    """States are rows keyed by id: a state keeps its row (and ord) while its id does. When the ids
+    are the old ones with one run deleted, inserted or appended, that is found in C-level passes;
+    otherwise (renames, moves, several runs) each id is looked up."""
     old_ids, new_ids = list(old), list(new)
-    old_ords, new_values = list(ords.values()), list(new.values())
-    aligned = _simple(old_ords, list(old.values()), new_values) if _same_ids(old_ids, new_ids) else None
-    if aligned is None:
+    old_ords, old_values, new_values = list(ords.values()), list(old.values()), list(new.values())
+    run = _one_run(old_ids, new_ids)
+    if run is None:
         aligned = _align(old_ords, _state_matches(old, new))
+    else:
+        aligned = _by_run(old_ords, old_values, new_values, *run)
     if aligned is None:
         return None
     state_ords, fresh, dropped = aligned
     puts = [(state_ords[j], new_ids[j], _encoder.encode(new_values[j])) for j in fresh]
     return dict(zip(new_ids, state_ords, strict=True)), puts, dropped
+
+
+def _one_run(old: list[str], new: list[str]) -> tuple[int, int] | None:
+    """``(first, grown)`` when the ids ``new`` are ``old`` with one run of ``-grown`` ids deleted, or of
+    ``grown`` ids inserted, at ``first`` (``grown`` 0: the same ids); None for anything else."""
+    grown = len(new) - len(old)
+    first = next(compress(count(), map(str.__ne__, old, new)), min(len(old), len(new)))
+    if grown == 0:
+        return (first, 0) if first == len(old) else None
+    if grown < 0:
+        return (first, grown) if new[first:] == old[first - grown:] else None
+    return (first, grown) if new[first + grown:] == old[first:] else None
+
+
+def _by_run(ords: list[int], old: list[Any], new: list[Any], first: int, grown: int) -> Aligned | None:
+    """Ords for states whose ids changed by one run (:func:`_one_run`): the states that kept their
+    id keep their ord (their row is rewritten when the state changed); inserted ones get fresh ords."""
+    if grown < 0:
+        new_ords, dropped = [*ords[:first], *ords[first - grown:]], ords[first:first - grown]
+        kept_old, inserted = [*old[:first], *old[first - grown:]], range(0)
+    else:
+        fresh = _between(ords[first - 1] if first else None, ords[first] if first < len(ords) else None, grown)
+        if fresh is None:
+            return None
+        new_ords, dropped = [*ords[:first], *fresh, *ords[first:]], []
+        kept_old, inserted = old, range(first, first + grown)
+    kept_new = [*new[:first], *new[first + max(grown, 0):]]
+    changed = [k if k < first else k + max(grown, 0) for k in compress(count(), map(is_not, kept_old, kept_new))]
+    return new_ords, sorted([*changed, *inserted]), [*dropped, *(new_ords[j] for j in changed)]
 
 
 def _events(ords: Sequence[int], old: list[Any], new: list[Any]) -> Aligned | None:
@@ -309,18 +355,6 @@ def _simple(ords: Sequence[int], old: Sequence[Any], new: Sequence[Any]) -> Alig
 
 _FEW = 64
 """Up to this many items replaced in place are always rewritten where they stand."""
-
-
-def _same_ids(old: list[str], new: list[str]) -> bool:
-    """Whether the state ids are as they were, but for one run deleted, inserted or appended (so
-    :func:`_simple` may align the states by position)."""
-    if len(new) >= len(old) and new[: len(old)] == old:
-        return True
-    grown = len(new) - len(old)
-    first = next(compress(count(), map(str.__ne__, old, new)), min(len(old), len(new)))
-    if grown < 0:
-        return new[first:] == old[first - grown:]
-    return new[first + grown:] == old[first:]
 
 
 def _state_matches(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[int]:

@@ -25,6 +25,7 @@ def _documents_to_rows(conn: sqlite3.Connection) -> None:
         " body BLOB NOT NULL, PRIMARY KEY (world_id, ord)) STRICT",
         "CREATE TABLE world_events (world_id TEXT NOT NULL, ord INTEGER NOT NULL,"
         " body BLOB NOT NULL, PRIMARY KEY (world_id, ord)) STRICT",
+        "CREATE UNIQUE INDEX world_states_by_id ON world_states (world_id, id)",
         "ALTER TABLE worlds ADD COLUMN frame BLOB NOT NULL DEFAULT x''",
         "ALTER TABLE worlds ADD COLUMN split INTEGER NOT NULL DEFAULT 1",
     ):
