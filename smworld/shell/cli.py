@@ -1,7 +1,7 @@
 """The shell's commands for ``smworld``: ``serve`` and ``admin …``.
 
 ``smworld.cli`` defines their flags and imports this module only when one of them runs;
-``python -m smworld.shell`` runs ``serve`` directly. Admin commands work on an existing database
+``python -m smworld.shell`` is ``smworld serve``. Admin commands work on an existing database
 file (the server may be running: SQLite serializes the writes); only ``serve`` creates one.
 
 A failure a user can fix (a port in use, an unwritable ``--db``, a bad setting) is a

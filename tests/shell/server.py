@@ -12,7 +12,7 @@ from pathlib import Path
 
 import aiohttp
 
-from .conftest import SECRET
+from .conftest import SECRET, bearer, user_token
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -64,3 +64,14 @@ class Server:
         assert self.process is not None
         self.process.send_signal(signal.SIGTERM)
         return self.process.wait(timeout=30)
+
+
+async def secret_key(url: str, user: str) -> str:
+    """A new app of ``user`` on the server at ``url``, and a test secret key for it."""
+    token = user_token(user)
+    async with aiohttp.ClientSession() as session:
+        async with session.post(f"{url}/v1/apps", json={"name": user}, headers=bearer(token)) as resp:
+            app_id = (await resp.json())["id"]
+        async with session.post(f"{url}/v1/apps/{app_id}/keys", json={"kind": "secret", "mode": "test"},
+                                headers=bearer(token)) as resp:
+            return str((await resp.json())["key"])

@@ -7,17 +7,8 @@ import sqlite3
 
 import aiohttp
 
-from .conftest import bearer, small_world, user_token
-from .server import Server
-
-
-async def _tenant(session: aiohttp.ClientSession, url: str) -> str:
-    token = user_token("crash")
-    async with session.post(f"{url}/v1/apps", json={"name": "crash"}, headers=bearer(token)) as resp:
-        app_id = (await resp.json())["id"]
-    async with session.post(f"{url}/v1/apps/{app_id}/keys", json={"kind": "secret", "mode": "test"},
-                            headers=bearer(token)) as resp:
-        return str((await resp.json())["key"])
+from .conftest import bearer, small_world
+from .server import Server, secret_key
 
 
 async def test_sigkill_during_writes_loses_no_acknowledged_write(tmp_path):
@@ -27,7 +18,7 @@ async def test_sigkill_during_writes_loses_no_acknowledged_write(tmp_path):
     versions: list[str] = []
     try:
         async with aiohttp.ClientSession() as session:
-            key = await _tenant(session, server.url)
+            key = await secret_key(server.url, "crash")
             async with session.post(f"{server.url}/v1/worlds", json={"world": small_world()},
                                     headers=bearer(key)) as resp:
                 world_id = (await resp.json())["worldId"]
@@ -85,7 +76,7 @@ async def test_graceful_shutdown_closes_the_database_cleanly(tmp_path):
     server = Server(tmp_path / "clean.db")
     await server.start()
     async with aiohttp.ClientSession() as session:
-        key = await _tenant(session, server.url)
+        key = await secret_key(server.url, "crash")
         async with session.post(f"{server.url}/v1/worlds", json={"name": "kept"}, headers=bearer(key)) as resp:
             assert resp.status == 201
     assert server.stop() == 0

@@ -22,8 +22,8 @@ from smworld.shell.app import create_app
 from smworld.shell.http.routing import BODY_DEPTH, RouteInfo
 from smworld.shell.routes import ALL
 
-from .conftest import bearer, create_world, make_tenant, small_world, user_token
-from .server import Server, free_port
+from .conftest import bearer, create_world, make_tenant, small_world
+from .server import Server, free_port, secret_key
 
 PROPERTY = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 ENTRANCE = small_world()["entrance"]["state"]
@@ -157,7 +157,7 @@ async def live(tmp_path):
     server = Server(tmp_path / "live.db", SMWORLD_LOG_LEVEL="CRITICAL")
     await server.start()
     try:
-        key = await _server_key(server.url)
+        key = await secret_key(server.url, "raw")
         async with aiohttp.ClientSession() as session:
             async with session.post(f"{server.url}/v1/worlds", json={"world": small_world()},
                                     headers=bearer(key)) as resp:
@@ -264,22 +264,12 @@ def _code(line: bytes) -> int:
     return int(found.group(1))
 
 
-async def _server_key(url: str) -> str:
-    token = user_token("raw")
-    async with aiohttp.ClientSession() as session:
-        async with session.post(f"{url}/v1/apps", json={"name": "raw"}, headers=bearer(token)) as resp:
-            app_id = (await resp.json())["id"]
-        async with session.post(f"{url}/v1/apps/{app_id}/keys", json={"kind": "secret", "mode": "test"},
-                                headers=bearer(token)) as resp:
-            return str((await resp.json())["key"])
-
-
 async def test_lying_and_stalled_clients_against_a_real_server(tmp_path):
     server = Server(tmp_path / "raw.db", SMWORLD_MAX_BODY_BYTES="65536", SMWORLD_BODY_TIMEOUT="0.5",
                     SMWORLD_LOG_LEVEL="INFO")
     await server.start()
     try:
-        key = await _server_key(server.url)
+        key = await secret_key(server.url, "raw")
         # declared too large: answered from the header, no byte of the body sent
         line, took = await _status_line("127.0.0.1", server.port, _head(key, 10_000_000), wait=2.0)
         assert _code(line) == 413 and took < 2.0
@@ -317,7 +307,7 @@ async def raw_site(config):
     site = web.TCPSite(runner, "127.0.0.1", port)
     await site.start()
     try:
-        yield "127.0.0.1", port, await _server_key(f"http://127.0.0.1:{port}")
+        yield "127.0.0.1", port, await secret_key(f"http://127.0.0.1:{port}", "raw")
     finally:
         await runner.cleanup()
 

@@ -262,40 +262,36 @@ _TAG = re.compile(r'^"?([0-9]{1,18}(?:\.[0-9]{1,18})?)"?$')
 _IF_MATCH_FORM = 'If-Match: expected the ETag of a read, such as "3" (or 3, or *)'
 
 
+def _entity_tags(request: web.Request, name: str) -> list[str] | None:
+    """The comma-separated parts of header ``name``, stripped (None when absent, ``["*"]`` for ``*``)."""
+    raw = request.headers.get(name)
+    return None if raw is None else [part.strip() for part in raw.strip().split(",")]
+
+
 def expected(request: web.Request) -> Expected | None:
     """The request's ``If-Match`` (None when absent). Accepts ``"3"``, ``3``, ``"3.1"``, lists of
     those, and ``*``; anything else (a weak ``W/"3"``, ``"abc"``) is :class:`Malformed` naming the form."""
-    raw = request.headers.get("If-Match")
-    if raw is None:
-        return None
-    raw = raw.strip()
-    if raw == "*":
-        return Expected(True)
+    parts = _entity_tags(request, "If-Match")
+    if parts is None or parts == ["*"]:
+        return None if parts is None else Expected(True)
     tags = []
-    for part in raw.split(","):
-        found = _TAG.match(part.strip())
+    for part in parts:
+        found = _TAG.match(part)
         if found is None:
-            weak = " (weak tags, W/…, cannot be used with If-Match)" if part.strip().startswith("W/") else ""
-            raise Malformed(f"{_IF_MATCH_FORM}, got {raw!r}{weak}; omit the header to write to the latest rev",
-                            errors=[_IF_MATCH_FORM])
+            weak = " (weak tags, W/…, cannot be used with If-Match)" if part.startswith("W/") else ""
+            raise Malformed(f"{_IF_MATCH_FORM}, got {request.headers['If-Match']!r}{weak}; omit the header to "
+                            "write to the latest rev", errors=[_IF_MATCH_FORM])
         tags.append(found.group(1))
     return Expected(False, tuple(tags))
 
 
 def held(request: web.Request) -> Held | None:
     """The request's ``If-None-Match`` (None when absent); tags that name no version never match."""
-    raw = request.headers.get("If-None-Match")
-    if raw is None:
-        return None
-    raw = raw.strip()
-    if raw == "*":
-        return Held(True)
-    tags = []
-    for part in raw.split(","):
-        tag = part.strip().removeprefix("W/").strip().strip('"')
-        if tag:
-            tags.append(tag)
-    return Held(False, tuple(tags))
+    parts = _entity_tags(request, "If-None-Match")
+    if parts is None or parts == ["*"]:
+        return None if parts is None else Held(True)
+    tags = (part.removeprefix("W/").strip().strip('"') for part in parts)
+    return Held(False, tuple(tag for tag in tags if tag))
 
 
 def preference_applied(lean: bool) -> dict[str, str]:

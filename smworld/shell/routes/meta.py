@@ -11,21 +11,12 @@ from ..auth import AuthRule
 from ..http.docs_page import PAGE
 from ..http.openapi import build_openapi
 from ..http.routing import Routes, respond, services
-from ..wire.common import Object
+from ..wire.common import Health, Object, Ready
 
 __all__ = ["routes"]
 
 routes = Routes("Discovery")
 NONE = AuthRule("none")
-
-
-class Health(msgspec.Struct):
-    ok: bool
-
-
-class Ready(msgspec.Struct):
-    ok: bool
-    store: str
 
 
 @routes.route("GET", "/openapi.json", summary="The OpenAPI 3.1 document", auth=NONE, response=Object)

@@ -106,8 +106,8 @@ class NewWorlds:
         """Store a registered (gate-checked) or empty world as a new world with no version yet."""
         doc = world_document(world, str(uuid.uuid4()), data.name, data.description)
         principal = caller.principal
-        records = await off_loop(lambda: new_world(doc, app_id=principal.app_id, mode=principal.mode,
-                                                   visibility=data.visibility, now=self._clock()), doc_bytes=0)
+        records = new_world(doc, app_id=principal.app_id, mode=principal.mode, visibility=data.visibility,
+                            now=self._clock())
         meta = await self._store.worlds.create(records, finish=completion(claim, 201, render=created_body))
         return _created(meta)
 

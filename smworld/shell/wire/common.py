@@ -15,11 +15,13 @@ __all__ = [
     "Body",
     "Deleted",
     "ErrorBody",
+    "Health",
     "Name",
     "Object",
     "RawArray",
     "RawObject",
     "RawValue",
+    "Ready",
     "Text",
     "Versioned",
     "Visibility",
@@ -66,6 +68,19 @@ class ErrorBody(Versioned):
     """On 402: the usage kind whose cap was reached."""
     cap: int | msgspec.UnsetType = msgspec.UNSET
     """On 402: that cap."""
+
+
+class Health(msgspec.Struct):
+    """The process answers."""
+
+    ok: bool
+
+
+class Ready(msgspec.Struct):
+    """The store answers too."""
+
+    ok: bool
+    store: str
 
 
 class Deleted(msgspec.Struct):
